@@ -1,0 +1,32 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * What is known about the HTTP request that carries the current MCP message. Opened by the transport for
+ * every HTTP request (not once per session), so headers and tokens are never stale.
+ */
+export interface McpRequestContextStore {
+  /** The framework's request object (Express `Request` or Fastify `FastifyRequest`). */
+  readonly request: unknown;
+  /** The Node request under it. */
+  readonly raw: IncomingMessage;
+  readonly response: ServerResponse;
+  /** Name of the MCP server (the McpModule `name`) that serves the request. */
+  readonly serverName: string;
+  /** Session id, when the transport has sessions. */
+  sessionId?: string;
+  /** Set by the MCP handler while a tool, resource or prompt runs (an `McpContext`). */
+  mcpContext?: unknown;
+}
+
+const storage = new AsyncLocalStorage<McpRequestContextStore>();
+
+/** Runs `fn` with `store` as the current MCP request context. */
+export function runInMcpRequestContext<T>(store: McpRequestContextStore, fn: () => T): T {
+  return storage.run(store, fn);
+}
+
+/** The current MCP request context, or `undefined` outside an MCP request. */
+export function currentMcpRequestContext(): McpRequestContextStore | undefined {
+  return storage.getStore();
+}

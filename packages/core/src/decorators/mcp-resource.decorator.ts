@@ -1,0 +1,10 @@
+import { SetMetadata } from '@nestjs/common';
+import { MCP_RESOURCE_METADATA } from '../mcp.constants.js';
+import type { McpResourceOptions } from '../interfaces/mcp-resource-options.interface.js';
+
+/**
+ * Exposes a provider method as an MCP resource (`uri`) or resource template (`uriTemplate`).
+ * The method receives the template variables (`{}` for a fixed resource) and the `McpContext`.
+ */
+export const McpResource = (options: McpResourceOptions): MethodDecorator =>
+  SetMetadata(MCP_RESOURCE_METADATA, options);

@@ -1,0 +1,22 @@
+// Public API of @nestmcp/core.
+export { McpModule } from './mcp.module.js';
+export { MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
+export {
+  MCP_TOOL_METADATA,
+  MCP_RESOURCE_METADATA,
+  MCP_PROMPT_METADATA,
+  MCP_CONTEXT_TYPE,
+  MCP_SESSION_ID_HEADER,
+  MCP_PROTOCOL_VERSION_HEADER,
+} from './mcp.constants.js';
+export { McpMessages } from './mcp.messages.js';
+export * from './decorators/index.js';
+export * from './interfaces/index.js';
+export * from './context/index.js';
+export { McpContext, type McpLogger } from './execution/mcp-context.js';
+export type { McpHandlerArgs } from './execution/mcp-params.factory.js';
+export { McpRegistry } from './registry/mcp-registry.js';
+export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-registry.types.js';
+export { McpSessions } from './transports/mcp-sessions.js';
+export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.js';
+export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';

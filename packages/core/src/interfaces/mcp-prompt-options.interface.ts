@@ -1,0 +1,27 @@
+import type { Icon } from './mcp-protocol.types.js';
+import type { McpCompleter } from './mcp-resource-options.interface.js';
+import type { McpSchemaInput } from './mcp-schema.interface.js';
+import type { McpServerSelector } from './mcp-tool-options.interface.js';
+
+export interface McpPromptArgument {
+  name: string;
+  description?: string;
+  required?: boolean;
+}
+
+export interface McpPromptOptions {
+  /** Prompt name. Default: the method name. */
+  name?: string;
+  title?: string;
+  description?: string;
+  /**
+   * Arguments: a list of `{ name, description, required }`, or a schema (zod object or shape, DTO class, JSON Schema)
+   * whose top-level properties become the arguments (prompt arguments are strings on the wire).
+   */
+  args?: McpPromptArgument[] | McpSchemaInput;
+  icons?: Icon[];
+  _meta?: Record<string, unknown>;
+  /** Completion for arguments, keyed by argument name. */
+  complete?: Record<string, McpCompleter>;
+  server?: McpServerSelector;
+}

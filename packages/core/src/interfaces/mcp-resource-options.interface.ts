@@ -1,0 +1,34 @@
+import type { Icon } from './mcp-protocol.types.js';
+import type { McpServerSelector } from './mcp-tool-options.interface.js';
+
+/** Completes one template variable or prompt argument: the values to offer for what the user typed so far. */
+export type McpCompleteFn = (
+  value: string,
+  context: { arguments: Record<string, string> },
+) => string[] | Promise<string[]>;
+
+/**
+ * A completer: a function, or the name of a method of the same provider with the `McpCompleteFn` signature
+ * (so it can use the provider's injected services), e.g. `complete: { id: 'completeNoteId' }`.
+ */
+export type McpCompleter = McpCompleteFn | string;
+
+export interface McpResourceOptions {
+  /** A fixed resource URI, e.g. `notes://index`. Set this or `uriTemplate`. */
+  uri?: string;
+  /** An RFC 6570 URI template, e.g. `notes://{id}`; its variables are passed to the method. */
+  uriTemplate?: string;
+  /** Name shown in lists. Default: the method name. */
+  name?: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  /** Size in bytes, when known ahead of reading. */
+  size?: number;
+  icons?: Icon[];
+  annotations?: { audience?: ('user' | 'assistant')[]; priority?: number; lastModified?: string };
+  _meta?: Record<string, unknown>;
+  /** Completion for template variables, keyed by variable name. */
+  complete?: Record<string, McpCompleter>;
+  server?: McpServerSelector;
+}

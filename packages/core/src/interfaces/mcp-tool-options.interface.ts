@@ -1,0 +1,21 @@
+import type { Icon, ToolAnnotations } from './mcp-protocol.types.js';
+import type { McpSchemaInput } from './mcp-schema.interface.js';
+
+/** Which server(s) a tool, resource or prompt belongs to; the `name` of a McpModule.forRoot(). */
+export type McpServerSelector = string | string[];
+
+export interface McpToolOptions {
+  /** Tool name. Default: the method name. */
+  name?: string;
+  title?: string;
+  description?: string;
+  /** Arguments: a zod schema or shape, a class-validator DTO class, or a JSON Schema object. Default: no arguments. */
+  input?: McpSchemaInput;
+  /** Structured result schema. When set, a returned value becomes `structuredContent` plus a text copy. */
+  output?: McpSchemaInput;
+  annotations?: ToolAnnotations;
+  icons?: Icon[];
+  _meta?: Record<string, unknown>;
+  /** Serve this tool only on the named server(s). Default: every server that sees the provider. */
+  server?: McpServerSelector;
+}

@@ -1,0 +1,233 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import type {
+  ListPromptsResult,
+  ListResourcesResult,
+  ListResourceTemplatesResult,
+  ListToolsResult,
+  PromptArgument,
+} from '@modelcontextprotocol/sdk/types.js';
+import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
+import { McpMessages } from '../mcp.messages.js';
+import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
+import type { McpToolOptions } from '../interfaces/mcp-tool-options.interface.js';
+import type { McpCompleteFn, McpResourceOptions } from '../interfaces/mcp-resource-options.interface.js';
+import type { McpPromptArgument, McpPromptOptions } from '../interfaces/mcp-prompt-options.interface.js';
+import type { McpSchemaInput } from '../interfaces/mcp-schema.interface.js';
+import { compileObjectSchema, EMPTY_OBJECT_SCHEMA, type CompiledSchema } from './schema.js';
+import type {
+  McpHandlerFn,
+  McpListKind,
+  RegisteredPrompt,
+  RegisteredResource,
+  RegisteredResourceTemplate,
+  RegisteredTool,
+} from './mcp-registry.types.js';
+
+/** Resource or prompt options as the registry takes them: names resolved, completers resolved to functions. */
+type Resolved<T> = Omit<T, 'complete'> & { name: string; complete?: Record<string, McpCompleteFn> };
+
+type ListListener = (kind: McpListKind) => void;
+type ResourceListener = (uri: string) => void;
+
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * The tools, resources and prompts of one MCP server. Filled at bootstrap by the explorer from decorated
+ * methods, and at runtime through `registerTool()` / `registerResource()` / `registerPrompt()`.
+ * Schemas are compiled when an entry is added; list results are built once and reused until the list changes.
+ */
+@Injectable()
+export class McpRegistry {
+  private readonly tools = new Map<string, RegisteredTool>();
+  private readonly resources = new Map<string, RegisteredResource>();
+  private readonly templates = new Map<string, RegisteredResourceTemplate>();
+  private readonly prompts = new Map<string, RegisteredPrompt>();
+  private toolList?: ListToolsResult;
+  private resourceList?: ListResourcesResult;
+  private templateList?: ListResourceTemplatesResult;
+  private promptList?: ListPromptsResult;
+  private readonly listListeners = new Set<ListListener>();
+  private readonly resourceListeners = new Set<ResourceListener>();
+
+  constructor(@Inject(MCP_MODULE_OPTIONS) private readonly options: McpModuleOptions) {}
+
+  /** Name of the server this registry belongs to. */
+  get serverName(): string {
+    return this.options.name;
+  }
+
+  // ---- tools ----
+
+  /** Adds a tool. Throws if the server already has a tool of that name. */
+  registerTool(options: McpToolOptions & { name: string }, handler: McpHandlerFn, source = options.name): RegisteredTool {
+    const existing = this.tools.get(options.name);
+    if (existing) throw new Error(McpMessages.duplicateTool(this.serverName, options.name, existing.source, source));
+    const input = options.input ? compileObjectSchema(options.input, `Tool "${options.name}" input`, 'input') : EMPTY_OBJECT_SCHEMA;
+    const output = options.output ? compileObjectSchema(options.output, `Tool "${options.name}" output`, 'output') : undefined;
+    const definition = defined({
+      name: options.name,
+      title: options.title,
+      description: options.description,
+      inputSchema: input.jsonSchema,
+      outputSchema: output?.jsonSchema,
+      annotations: options.annotations,
+      icons: options.icons,
+      _meta: options._meta,
+    }) as RegisteredTool['definition'];
+    const tool: RegisteredTool = { name: options.name, definition, input, output, handler, source };
+    this.tools.set(tool.name, tool);
+    this.changed('tools');
+    return tool;
+  }
+
+  removeTool(name: string): boolean {
+    return this.tools.delete(name) && this.changed('tools');
+  }
+
+  getTool(name: string): RegisteredTool | undefined {
+    return this.tools.get(name);
+  }
+
+  listTools(): ListToolsResult {
+    return (this.toolList ??= { tools: [...this.tools.values()].map((tool) => tool.definition) });
+  }
+
+  // ---- resources ----
+
+  /** Adds a fixed resource (`uri`) or a resource template (`uriTemplate`). */
+  registerResource(options: Resolved<McpResourceOptions>, handler: McpHandlerFn, source = options.name): void {
+    if (options.uri && options.uriTemplate) throw new Error(McpMessages.resourceUriAndTemplate(source));
+    const common = defined({
+      name: options.name,
+      title: options.title,
+      description: options.description,
+      mimeType: options.mimeType,
+      icons: options.icons,
+      annotations: options.annotations,
+      _meta: options._meta,
+    });
+    if (options.uri) {
+      const existing = this.resources.get(options.uri);
+      if (existing) throw new Error(McpMessages.duplicateResource(this.serverName, options.uri, existing.source, source));
+      const definition = { uri: options.uri, ...common, ...(options.size !== undefined && { size: options.size }) };
+      this.resources.set(options.uri, { uri: options.uri, definition, handler, source });
+    } else if (options.uriTemplate) {
+      const existing = this.templates.get(options.uriTemplate);
+      if (existing) throw new Error(McpMessages.duplicateResource(this.serverName, options.uriTemplate, existing.source, source));
+      this.templates.set(options.uriTemplate, {
+        uriTemplate: options.uriTemplate,
+        matcher: new UriTemplate(options.uriTemplate),
+        definition: { uriTemplate: options.uriTemplate, ...common },
+        complete: options.complete,
+        handler,
+        source,
+      });
+    } else {
+      throw new Error(McpMessages.resourceNeedsUri(source));
+    }
+    this.changed('resources');
+  }
+
+  /** Removes a fixed resource by URI or a template by its template string. */
+  removeResource(uriOrTemplate: string): boolean {
+    return (this.resources.delete(uriOrTemplate) || this.templates.delete(uriOrTemplate)) && this.changed('resources');
+  }
+
+  /** Finds what serves `uri`: a fixed resource, else the first template that matches, with its variables. */
+  findResource(uri: string): { entry: RegisteredResource | RegisteredResourceTemplate; variables: Record<string, string | string[]> } | undefined {
+    const fixed = this.resources.get(uri);
+    if (fixed) return { entry: fixed, variables: {} };
+    for (const template of this.templates.values()) {
+      const variables = template.matcher.match(uri);
+      if (variables) return { entry: template, variables };
+    }
+    return undefined;
+  }
+
+  getResourceTemplate(uriTemplate: string): RegisteredResourceTemplate | undefined {
+    return this.templates.get(uriTemplate);
+  }
+
+  listResources(): ListResourcesResult {
+    return (this.resourceList ??= { resources: [...this.resources.values()].map((resource) => resource.definition) });
+  }
+
+  listResourceTemplates(): ListResourceTemplatesResult {
+    return (this.templateList ??= { resourceTemplates: [...this.templates.values()].map((template) => template.definition) });
+  }
+
+  // ---- prompts ----
+
+  registerPrompt(options: Resolved<McpPromptOptions>, handler: McpHandlerFn, source = options.name): void {
+    const existing = this.prompts.get(options.name);
+    if (existing) throw new Error(McpMessages.duplicatePrompt(this.serverName, options.name, existing.source, source));
+    const { argumentList, schema } = this.promptArguments(options.args, `Prompt "${options.name}" args`);
+    const definition = defined({
+      name: options.name,
+      title: options.title,
+      description: options.description,
+      arguments: argumentList,
+      icons: options.icons,
+      _meta: options._meta,
+    }) as RegisteredPrompt['definition'];
+    this.prompts.set(options.name, { name: options.name, definition, args: schema, complete: options.complete, handler, source });
+    this.changed('prompts');
+  }
+
+  removePrompt(name: string): boolean {
+    return this.prompts.delete(name) && this.changed('prompts');
+  }
+
+  getPrompt(name: string): RegisteredPrompt | undefined {
+    return this.prompts.get(name);
+  }
+
+  listPrompts(): ListPromptsResult {
+    return (this.promptList ??= { prompts: [...this.prompts.values()].map((prompt) => prompt.definition) });
+  }
+
+  private promptArguments(
+    args: McpPromptArgument[] | McpSchemaInput | undefined,
+    where: string,
+  ): { argumentList?: PromptArgument[]; schema?: CompiledSchema } {
+    if (args === undefined) return {};
+    if (Array.isArray(args)) return { argumentList: args.map((arg) => defined({ ...arg })) };
+    const schema = compileObjectSchema(args, where, 'input');
+    const properties = (schema.jsonSchema.properties ?? {}) as Record<string, { description?: string }>;
+    const required = new Set((schema.jsonSchema.required as string[] | undefined) ?? []);
+    const argumentList = Object.entries(properties).map(([name, property]) =>
+      defined({ name, description: property.description, required: required.has(name) }),
+    );
+    return { argumentList, schema };
+  }
+
+  // ---- change notification ----
+
+  /** Listens for list changes (used to send notifications/*\/list_changed to connected clients). */
+  onListChanged(listener: ListListener): () => void {
+    this.listListeners.add(listener);
+    return () => this.listListeners.delete(listener);
+  }
+
+  /** Listens for `notifyResourceUpdated()` (used to send notifications/resources/updated to subscribers). */
+  onResourceUpdated(listener: ResourceListener): () => void {
+    this.resourceListeners.add(listener);
+    return () => this.resourceListeners.delete(listener);
+  }
+
+  /** Tells subscribed clients that the resource at `uri` changed. */
+  notifyResourceUpdated(uri: string): void {
+    for (const listener of this.resourceListeners) listener(uri);
+  }
+
+  private changed(kind: McpListKind): true {
+    if (kind === 'tools') this.toolList = undefined;
+    if (kind === 'resources') this.resourceList = this.templateList = undefined;
+    if (kind === 'prompts') this.promptList = undefined;
+    for (const listener of this.listListeners) listener(kind);
+    return true;
+  }
+}

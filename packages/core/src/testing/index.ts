@@ -1,0 +1,1 @@
+export { createMcpClient, type McpClientOptions } from './mcp-test-client.js';

@@ -1,0 +1,29 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { httpExceptionMessage } from '../execution/mcp-error-mapper.js';
+import { McpMessages } from '../mcp.messages.js';
+import { sendJsonRpcError } from './http-exchange.js';
+
+/**
+ * Renders exceptions thrown on MCP routes (by guards, pipes, or the endpoint itself) as JSON-RPC error
+ * bodies with the exception's HTTP status and headers it set, never as Nest's default or an HTML page.
+ */
+@Catch()
+export class McpHttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('McpHttp');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<{ raw?: ServerResponse } & ServerResponse>();
+    const res = reply.raw ?? reply;
+    if (res.headersSent) {
+      if (!res.writableEnded) res.end();
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return sendJsonRpcError(res, status, -32000, McpMessages.httpError(status, httpExceptionMessage(exception)));
+    }
+    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    sendJsonRpcError(res, 500, -32603, McpMessages.internalError());
+  }
+}
