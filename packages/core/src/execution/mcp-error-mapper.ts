@@ -1,7 +1,5 @@
-import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { HttpException, HttpStatus } from '@nestjs/common';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-
-const logger = new Logger('McpErrors');
 
 /** The readable message of an HttpException (`message` of its response, arrays joined). */
 export function httpExceptionMessage(error: HttpException): string {
@@ -14,14 +12,12 @@ export function httpExceptionMessage(error: HttpException): string {
 
 /**
  * The text of a tool error result for an error thrown by a tool method (McpError is not mapped here: it
- * becomes a JSON-RPC error). HttpException: its message. Other errors: their message, logged with the stack.
+ * becomes a JSON-RPC error). HttpException: its message. Other errors: their message (Nest's
+ * exception handler has logged the stack).
  */
 export function toolErrorText(error: unknown): string {
   if (error instanceof HttpException) return httpExceptionMessage(error);
-  if (error instanceof Error) {
-    logger.error(error.message, error.stack);
-    return error.message || error.name;
-  }
+  if (error instanceof Error) return error.message || error.name;
   return String(error);
 }
 
@@ -39,9 +35,6 @@ export function toMcpError(error: unknown, notFoundCode: number = ErrorCode.Inva
     if (status >= 400 && status < 500) return new McpError(ErrorCode.InvalidParams, message, { status });
     return new McpError(ErrorCode.InternalError, message, { status });
   }
-  if (error instanceof Error) {
-    logger.error(error.message, error.stack);
-    return new McpError(ErrorCode.InternalError, error.message || 'Internal error');
-  }
+  if (error instanceof Error) return new McpError(ErrorCode.InternalError, error.message || 'Internal error');
   return new McpError(ErrorCode.InternalError, String(error));
 }
