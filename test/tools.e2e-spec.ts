@@ -119,8 +119,9 @@ describe('tools over Streamable HTTP', () => {
 
   it('resolves a request-scoped provider per call, with the HTTP request of that call', async () => {
     const tenantClient = await createMcpClient(app, { headers: { 'x-tenant': 'acme' } });
-    const first = JSON.parse((await tenantClient.callTool({ name: 'whoami', arguments: {} })).content[0].text);
-    const second = JSON.parse((await tenantClient.callTool({ name: 'whoami', arguments: {} })).content[0].text);
+    const whoami = async () => JSON.parse(((await tenantClient.callTool({ name: 'whoami', arguments: {} })).content as { text: string }[])[0].text);
+    const first = await whoami();
+    const second = await whoami();
     expect(first.tenant).toBe('acme');
     expect(second.instance).toBeGreaterThan(first.instance);
     await tenantClient.close();
