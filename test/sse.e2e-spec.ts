@@ -67,7 +67,7 @@ describe('legacy HTTP+SSE transport', () => {
     let app: INestApplication;
     let url: (path?: string) => URL;
     beforeAll(async () => {
-      ({ app, url } = await startApp({ imports: [sseModule(50)], providers: [EchoTools] }, (nest) => nest.setGlobalPrefix('api')));
+      ({ app, url } = await startApp({ imports: [sseModule(50)], providers: [EchoTools] }, (nest) => void nest.setGlobalPrefix('api')));
     });
     afterAll(() => app.close());
 
@@ -119,7 +119,7 @@ describe('legacy HTTP+SSE transport', () => {
       expect(batch.status).toBe(400);
       const junk = await post(messages, { hello: 'world' });
       expect(junk.status).toBe(400);
-      expect((await junk.json()).error.code).toBe(-32600);
+      expect(((await junk.json()) as { error: { code: number } }).error.code).toBe(-32600);
       const text = await fetch(messages, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
       expect(text.status).toBe(415);
       abort.abort();

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { McpHttpRequestModule } from './context/mcp-http-request.module.js';
 import { McpConfigurableModule, MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
 import { McpMessages } from './mcp.messages.js';
 import type { McpModuleAsyncOptions, McpModuleOptions, McpTransportsOptions } from './interfaces/mcp-options.interface.js';
@@ -24,7 +25,7 @@ import { resolveSseOptions, resolveStreamableHttpOptions } from './transports/tr
  * ```
  */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, McpHttpRequestModule],
   providers: [McpMetadataAccessor, McpRegistry, McpHandlerInvoker, McpExplorer, McpDispatcher, McpSessions, StreamableHttpEndpoint, SseSessions, SseEndpoint],
   exports: [McpRegistry, McpSessions],
 })
