@@ -54,6 +54,11 @@ describe('Nest enhancers on MCP handlers', () => {
       expect((await alice.getPrompt({ name: 'briefing' })).messages).toHaveLength(1);
     });
 
+    it('gives a JSON-RPC error when a guard throws an McpError', async () => {
+      const client = await connect();
+      await expect(client.callTool({ name: 'strict', arguments: {} })).rejects.toMatchObject({ code: -32600, message: expect.stringContaining('This tool needs the admin role') });
+    });
+
     it('runs a global APP_GUARD on the MCP HTTP route (type http) and on each handler (type mcp)', async () => {
       GlobalGuard.seen.length = 0;
       const client = await connect();
