@@ -9,7 +9,7 @@ import { NotesModule } from './notes/notes.module.js';
       name: 'nestmcp-sample',
       version: '0.1.0',
       instructions: 'A small notes service. Search notes, read them as resources, create new ones.',
-      transports: { streamableHttp: { path: '/mcp' } },
+      transports: { streamableHttp: { path: '/mcp' }, sse: { path: '/sse', messagesPath: '/messages' } },
     }),
   ],
 })

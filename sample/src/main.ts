@@ -9,7 +9,7 @@ async function bootstrap() {
   const host = process.env.HOST ?? '127.0.0.1';
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port, host);
-  Logger.log(`MCP server ready at http://${host}:${port}/mcp`, 'Sample');
+  Logger.log(`MCP server ready at http://${host}:${port}/mcp (legacy SSE: /sse)`, 'Sample');
 }
 
 void bootstrap();

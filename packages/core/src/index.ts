@@ -8,6 +8,7 @@ export {
   MCP_CONTEXT_TYPE,
   MCP_SESSION_ID_HEADER,
   MCP_PROTOCOL_VERSION_HEADER,
+  MCP_HTTP_REQUEST,
 } from './mcp.constants.js';
 export { McpMessages } from './mcp.messages.js';
 export * from './decorators/index.js';
@@ -15,6 +16,8 @@ export * from './interfaces/index.js';
 export * from './context/index.js';
 export { McpContext, type McpLogger } from './execution/mcp-context.js';
 export type { McpHandlerArgs } from './execution/mcp-params.factory.js';
+export { McpExecutionContext } from './execution/mcp-execution-context.js';
+export { SseSessions } from './transports/sse-sessions.js';
 export { McpRegistry } from './registry/mcp-registry.js';
 export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-registry.types.js';
 export { McpSessions } from './transports/mcp-sessions.js';

@@ -15,3 +15,13 @@ export const LAST_EVENT_ID_HEADER = 'last-event-id';
 export const DEFAULT_STREAMABLE_HTTP_PATH = '/mcp';
 /** Protocol version assumed when a client sends no MCP-Protocol-Version header (spec 2025-11-25, transports). */
 export const DEFAULT_NEGOTIATED_PROTOCOL_VERSION = '2025-03-26';
+
+/** Default paths of the legacy HTTP+SSE transport (MCP 2024-11-05). */
+export const DEFAULT_SSE_PATH = '/sse';
+export const DEFAULT_SSE_MESSAGES_PATH = '/messages';
+
+/**
+ * Injection token of the HTTP request that carried the current MCP message (a request-scoped provider):
+ * `constructor(@Inject(MCP_HTTP_REQUEST) req: Request)`. On plain HTTP routes it is that route's request.
+ */
+export const MCP_HTTP_REQUEST = Symbol('MCP_HTTP_REQUEST');

@@ -67,4 +67,11 @@ export const McpMessages = {
     `${what} is not possible: the client did not declare the "${capability}" capability.`,
   outsideMcpRequest: (fn: string) =>
     `${fn}() was called outside an MCP request. Call it from an @McpTool/@McpResource/@McpPrompt method, or from code those methods call.`,
+
+  // Legacy HTTP+SSE transport, request context and the Nest pipeline on MCP handlers (issue 3)
+  sseSessionIdRequired: () => 'Bad Request: the sessionId query parameter is required; open the SSE stream with GET first.',
+  sseSessionNotFound: () => 'Session not found: it has ended or never existed. Open a new SSE stream with GET.',
+  ssePathClash: (path: string) => `MCP transport paths clash: "${path}" is used by two endpoints; give each its own path.`,
+  notMcpExecutionContext: (type: string) =>
+    `McpExecutionContext.create() needs an MCP execution context, but got "${type}". Check context.getType() === 'mcp' first (global guards also run on HTTP routes).`,
 } as const;

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { McpHttpRequestModule } from './context/mcp-http-request.module.js';
 import { McpConfigurableModule, MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
 import { McpMessages } from './mcp.messages.js';
 import type { McpModuleAsyncOptions, McpModuleOptions, McpTransportsOptions } from './interfaces/mcp-options.interface.js';
@@ -11,7 +12,9 @@ import { McpHandlerInvoker } from './execution/mcp-handler-invoker.js';
 import { McpSessions } from './transports/mcp-sessions.js';
 import { StreamableHttpEndpoint } from './transports/streamable-http.endpoint.js';
 import { createMcpController } from './transports/mcp.controller.js';
-import { resolveStreamableHttpOptions } from './transports/transport-options.js';
+import { SseEndpoint } from './transports/sse.endpoint.js';
+import { SseSessions } from './transports/sse-sessions.js';
+import { resolveSseOptions, resolveStreamableHttpOptions } from './transports/transport-options.js';
 
 /**
  * Serves an MCP server from a Nest application. Each `forRoot()` / `forRootAsync()` is one server with its
@@ -22,8 +25,8 @@ import { resolveStreamableHttpOptions } from './transports/transport-options.js'
  * ```
  */
 @Module({
-  imports: [DiscoveryModule],
-  providers: [McpMetadataAccessor, McpRegistry, McpHandlerInvoker, McpExplorer, McpDispatcher, McpSessions, StreamableHttpEndpoint],
+  imports: [DiscoveryModule, McpHttpRequestModule],
+  providers: [McpMetadataAccessor, McpRegistry, McpHandlerInvoker, McpExplorer, McpDispatcher, McpSessions, StreamableHttpEndpoint, SseSessions, SseEndpoint],
   exports: [McpRegistry, McpSessions],
 })
 export class McpModule extends McpConfigurableModule {
@@ -50,7 +53,7 @@ export class McpModule extends McpConfigurableModule {
   }
 
   private static withTransports(module: DynamicModule, transports: McpTransportsOptions | undefined): DynamicModule {
-    return { ...module, controllers: [...(module.controllers ?? []), createMcpController(resolveStreamableHttpOptions(transports))] };
+    return { ...module, controllers: [...(module.controllers ?? []), createMcpController(resolveStreamableHttpOptions(transports), resolveSseOptions(transports))] };
   }
 
   private static mergeTransports(resolved: McpModuleOptions, staticTransports: McpTransportsOptions | undefined): McpModuleOptions {
@@ -61,7 +64,9 @@ export class McpModule extends McpConfigurableModule {
       throw new Error(McpMessages.pathMismatch(fixed.path, fromFactory.path));
     }
     const streamableHttp = fromFactory === undefined ? staticTransports?.streamableHttp : fixed && { ...fixed, ...fromFactory, path: fixed.path };
-    return { ...resolved, transports: { ...staticTransports, ...resolved.transports, streamableHttp } };
+    // The legacy SSE routes are fixed too: the static ones win over what the factory returns.
+    const sse = staticTransports?.sse ?? false;
+    return { ...resolved, transports: { ...staticTransports, ...resolved.transports, streamableHttp, sse } };
   }
 }
 

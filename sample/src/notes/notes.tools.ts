@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, UseGuards } from '@nestjs/common';
 import { McpTool, type McpContext } from '@nestmcp/core';
 import { z } from 'zod';
 import { CreateNoteDto } from './create-note.dto.js';
 import { NotesService } from './notes.service.js';
+import { ReadOnlyGuard } from './read-only.guard.js';
 
 const SearchInput = z.object({
   query: z.string().min(1).describe('Text to look for in titles, bodies and tags'),
@@ -16,8 +17,10 @@ export class NotesTools {
   constructor(private readonly notes: NotesService) {}
 
   @McpTool({ description: 'Create a note', input: CreateNoteDto, annotations: { destructiveHint: false } })
-  create_note(input: CreateNoteDto) {
+  @UseGuards(ReadOnlyGuard)
+  async create_note(input: CreateNoteDto, ctx: McpContext) {
     const note = this.notes.create(input);
+    await ctx.log.info(`created note ${note.id}`, 'notes');
     return `Created note ${note.id}: ${note.title}`;
   }
 

@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { applyDefaultMcpParams } from './mcp-param.decorators.js';
 import { MCP_TOOL_METADATA } from '../mcp.constants.js';
 import type { McpToolOptions } from '../interfaces/mcp-tool-options.interface.js';
 
@@ -10,4 +11,7 @@ import type { McpToolOptions } from '../interfaces/mcp-tool-options.interface.js
  * add({ a, b }: { a: number; b: number }) { return String(a + b); }
  * ```
  */
-export const McpTool = (options: McpToolOptions = {}): MethodDecorator => SetMetadata(MCP_TOOL_METADATA, options);
+export const McpTool = (options: McpToolOptions = {}): MethodDecorator => (target, key, descriptor) => {
+  SetMetadata(MCP_TOOL_METADATA, options)(target, key, descriptor);
+  applyDefaultMcpParams(target, key);
+};

@@ -11,9 +11,21 @@ export interface McpStreamableHttpOptions {
   jsonResponse?: boolean;
 }
 
+/** Options of the legacy HTTP+SSE transport (MCP 2024-11-05), for clients that do not speak Streamable HTTP yet. */
+export interface McpSseOptions {
+  /** Path of the GET endpoint that opens the event stream. Default `/sse` (the app's global prefix applies). */
+  path?: string;
+  /** Path clients POST their messages to, with `?sessionId=`. Default `/messages`. */
+  messagesPath?: string;
+  /** Interval of the keep-alive comments on the stream, in milliseconds; `0` sends none. Default 25 000. */
+  keepAliveMs?: number;
+}
+
 export interface McpTransportsOptions {
   /** Streamable HTTP. On by default at `/mcp`; pass `false` to turn it off. */
   streamableHttp?: McpStreamableHttpOptions | false;
+  /** Legacy HTTP+SSE. Off unless given: `sse: {}` serves it at `/sse` and `/messages`. */
+  sse?: McpSseOptions | false;
 }
 
 /** Options of one MCP server, given to `McpModule.forRoot()` or returned by the `forRootAsync()` factory. */

@@ -11,6 +11,7 @@ import { runInMcpRequestContext, type McpRequestContextStore } from '../context/
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
 import { StreamableHttpTransport } from './streamable-http.transport.js';
+import { isJsonRpcMessage } from './json-rpc-message.js';
 import {
   accepts,
   isJsonContentType,
@@ -34,17 +35,6 @@ const SERVER_ERROR = -32000;
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
-  if (typeof value !== 'object' || value === null || (value as { jsonrpc?: unknown }).jsonrpc !== '2.0') return false;
-  const message = value as Record<string, unknown>;
-  const id = message.id;
-  const validId = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
-  if (typeof message.method === 'string') {
-    return (id === undefined || validId) && (message.params === undefined || (typeof message.params === 'object' && message.params !== null));
-  }
-  return validId && ('result' in message || 'error' in message);
 }
 
 function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {

@@ -1,4 +1,4 @@
-import { DEFAULT_STREAMABLE_HTTP_PATH } from '../mcp.constants.js';
+import { DEFAULT_SSE_MESSAGES_PATH, DEFAULT_SSE_PATH, DEFAULT_STREAMABLE_HTTP_PATH } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
 import type { McpTransportsOptions } from '../interfaces/mcp-options.interface.js';
 
@@ -20,4 +20,23 @@ export function resolveStreamableHttpOptions(transports: McpTransportsOptions | 
   const path = given?.path ?? DEFAULT_STREAMABLE_HTTP_PATH;
   if (!path.startsWith('/')) throw new Error(McpMessages.invalidPath(path));
   return { path, stateless: given?.stateless ?? false, jsonResponse: given?.jsonResponse ?? false };
+}
+
+export interface ResolvedSseOptions {
+  path: string;
+  messagesPath: string;
+  keepAliveMs: number;
+}
+
+/** The legacy HTTP+SSE options with defaults applied, or `undefined` when the transport is off (the default). */
+export function resolveSseOptions(transports: McpTransportsOptions | undefined): ResolvedSseOptions | undefined {
+  const given = transports?.sse;
+  if (!given) return undefined;
+  const path = given.path ?? DEFAULT_SSE_PATH;
+  const messagesPath = given.messagesPath ?? DEFAULT_SSE_MESSAGES_PATH;
+  for (const each of [path, messagesPath]) if (!each.startsWith('/')) throw new Error(McpMessages.invalidPath(each));
+  const streamable = resolveStreamableHttpOptions(transports)?.path;
+  const clash = [path, messagesPath, streamable].find((each, index, all) => each !== undefined && all.indexOf(each) !== index);
+  if (clash) throw new Error(McpMessages.ssePathClash(clash));
+  return { path, messagesPath, keepAliveMs: given.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS };
 }

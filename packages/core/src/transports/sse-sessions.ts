@@ -1,0 +1,73 @@
+import { Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { McpRegistry } from '../registry/mcp-registry.js';
+import type { McpListKind } from '../registry/mcp-registry.types.js';
+import type { McpSessionState } from '../execution/mcp-session-state.js';
+import type { SseTransport } from './sse.transport.js';
+
+/** One open legacy SSE connection: the connection is the session. */
+export interface SseSession {
+  readonly id: string;
+  readonly transport: SseTransport;
+  readonly server: Server;
+  readonly state: McpSessionState;
+}
+
+/**
+ * The open sessions of the legacy HTTP+SSE transport of one MCP server. A session lives exactly as long as
+ * its GET stream: it is removed when the client disconnects, so the map holds open connections only.
+ * Kept apart from the Streamable HTTP sessions, so an id of one transport is never accepted by the other.
+ */
+@Injectable()
+export class SseSessions implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly sessions = new Map<string, SseSession>();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly registry: McpRegistry) {}
+
+  onModuleInit(): void {
+    this.unsubscribe.push(
+      this.registry.onListChanged((kind) => this.listChanged(kind)),
+      this.registry.onResourceUpdated((uri) => this.resourceUpdated(uri)),
+    );
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(id: string): SseSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  add(session: SseSession): void {
+    this.sessions.set(session.id, session);
+  }
+
+  /** Forgets a session whose stream closed. */
+  forget(id: string): void {
+    this.sessions.delete(id);
+  }
+
+  /** Ends every stream before the HTTP server closes, so it is not kept open by them. */
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const stop of this.unsubscribe) stop();
+    const open = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(open.map(({ server }) => server.close()));
+  }
+
+  private listChanged(kind: McpListKind): void {
+    for (const { server } of this.sessions.values()) {
+      const sent =
+        kind === 'tools' ? server.sendToolListChanged() : kind === 'prompts' ? server.sendPromptListChanged() : server.sendResourceListChanged();
+      void sent.catch(() => undefined);
+    }
+  }
+
+  private resourceUpdated(uri: string): void {
+    for (const { server, state } of this.sessions.values()) {
+      if (state.subscriptions.has(uri)) void server.sendResourceUpdated({ uri }).catch(() => undefined);
+    }
+  }
+}
