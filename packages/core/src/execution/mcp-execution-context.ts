@@ -88,7 +88,7 @@ export class McpExecutionContext {
     return this.context.getClass<T>();
   }
 
-  getHandler(): Function {
-    return this.context.getHandler();
+  getHandler(): (...args: unknown[]) => unknown {
+    return this.context.getHandler() as (...args: unknown[]) => unknown;
   }
 }
