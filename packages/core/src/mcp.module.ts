@@ -12,6 +12,8 @@ import { McpSessions } from './transports/mcp-sessions.js';
 import { StreamableHttpEndpoint } from './transports/streamable-http.endpoint.js';
 import { createMcpController } from './transports/mcp.controller.js';
 import { resolveStreamableHttpOptions } from './transports/transport-options.js';
+import { ModernDispatcher } from './modern/modern-dispatcher.js';
+import { ModernEndpoint } from './modern/modern-endpoint.js';
 
 /**
  * Serves an MCP server from a Nest application. Each `forRoot()` / `forRootAsync()` is one server with its
@@ -23,7 +25,7 @@ import { resolveStreamableHttpOptions } from './transports/transport-options.js'
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [McpMetadataAccessor, McpRegistry, McpHandlerInvoker, McpExplorer, McpDispatcher, McpSessions, StreamableHttpEndpoint],
+  providers: [McpMetadataAccessor, McpRegistry, McpHandlerInvoker, McpExplorer, McpDispatcher, McpSessions, StreamableHttpEndpoint, ModernDispatcher, ModernEndpoint],
   exports: [McpRegistry, McpSessions],
 })
 export class McpModule extends McpConfigurableModule {
