@@ -57,7 +57,8 @@ describe('elicit() in both eras (multi-round-trip requests on 2026-07-28)', () =
     const asked: string[] = [];
     client.setRequestHandler('elicitation/create', async (request) => {
       asked.push(String(request.params.message));
-      return asked.length === 1 ? { action: 'accept', content: { confirm: true } } : { action: 'accept', content: { reason: 'old' } };
+      const content: Record<string, string | boolean> = asked.length === 1 ? { confirm: true } : { reason: 'old' };
+      return { action: 'accept' as const, content };
     });
     await client.connect(new StreamableHTTPClientTransportV2(url));
     const result = await client.callTool({ name: 'remove', arguments: { item: 'notes' } });
