@@ -10,6 +10,10 @@ const MODERN = '2026-07-28';
 type Rpc = { result?: any; error?: any };
 
 function call(url: URL, params: Record<string, unknown>, options: { token?: string; capabilities?: Record<string, unknown> } = {}): Promise<Rpc> {
+  return callRaw(url, params, options).then((response) => response.json() as Promise<Rpc>);
+}
+
+function callRaw(url: URL, params: Record<string, unknown>, options: { token?: string; capabilities?: Record<string, unknown> } = {}): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: {
@@ -33,7 +37,7 @@ function call(url: URL, params: Record<string, unknown>, options: { token?: stri
         },
       },
     }),
-  }).then((response) => response.json() as Promise<Rpc>);
+  });
 }
 
 const accept = (content: Record<string, unknown>) => ({ action: 'accept', content });
@@ -120,9 +124,11 @@ describe('elicit() in both eras (multi-round-trip requests on 2026-07-28)', () =
     expect(late.error.message).toContain('expired');
   });
 
-  it('asks only for inputs the client declared', async () => {
-    const result = await call(url, { name: 'remove', arguments: { item: 'a' } }, { capabilities: {} });
-    expect(result.result.isError).toBe(true);
-    expect(result.result.content[0].text).toContain('did not declare the "elicitation" capability');
+  it('asks only for inputs the client declared: otherwise -32021 with the missing capability, HTTP 400', async () => {
+    const response = await callRaw(url, { name: 'remove', arguments: { item: 'a' } }, { capabilities: {} });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as Rpc;
+    expect(body.error.code).toBe(-32021);
+    expect(body.error.data.requiredCapabilities).toMatchObject({ elicitation: {} });
   });
 });

@@ -90,6 +90,4 @@ export const McpMessages = {
     otherRequest: 'it was issued for another request',
   },
   requestStateSecretTooShort: () => 'McpModule modern.requestStateSecret must be at least 32 bytes.',
-  inputsWithoutCapability: (what: string, capability: string) =>
-    `${what} is not possible: the client did not declare the "${capability}" capability in this request's _meta.`,
 } as const;

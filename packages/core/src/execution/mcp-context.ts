@@ -7,6 +7,7 @@ import type {
   ElicitRequestFormParams,
   ElicitResult,
   Implementation,
+  ListRootsResult,
   LoggingLevel,
   RequestId,
   ServerNotification,
@@ -22,15 +23,25 @@ import type { McpSessionState } from './mcp-session-state.js';
 /** What the context uses of the protocol request it serves (the SDK's handler extra on the 2025 path). */
 export type McpContextExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sessionId' | 'requestId' | 'signal' | '_meta' | 'sendNotification'>;
 /** What the context uses of the protocol server (the SDK `Server` on the 2025 path). */
-export type McpContextServer = Pick<Server, 'getClientVersion' | 'getClientCapabilities' | 'elicitInput' | 'createMessage'>;
+export type McpContextServer = Pick<Server, 'getClientVersion' | 'getClientCapabilities' | 'elicitInput' | 'createMessage' | 'listRoots'>;
+
+/** Options of `elicit()`, `sample()` and `listRoots()`. */
+export interface McpInputOptions {
+  /**
+   * 2026-07-28: the key of this input in `inputRequests` / `inputResponses`, e.g. `'user_name'`.
+   * Default: `elicit-0`, `elicit-1`, ... (`sample-n`, `roots-n`) in the order the method asks.
+   */
+  key?: string;
+}
 
 /**
  * How `elicit()` / `sample()` reach the client when there is no server-to-client request: on the 2026-07-28
  * path they are answered from the retried request (multi-round-trip), or end the call with `input_required`.
  */
 export interface McpClientInputs {
-  elicit(message: string, requestedSchema: ElicitRequestFormParams['requestedSchema']): Promise<ElicitResult>;
-  sample(params: CreateMessageRequestParams): Promise<CreateMessageResult>;
+  elicit(message: string, requestedSchema: ElicitRequestFormParams['requestedSchema'], options?: McpInputOptions): Promise<ElicitResult>;
+  sample(params: CreateMessageRequestParams, options?: McpInputOptions): Promise<CreateMessageResult>;
+  listRoots(options?: McpInputOptions): Promise<ListRootsResult>;
 }
 
 /** Structured logging to the client (`notifications/message`), honouring the level it set with logging/setLevel. */
@@ -128,9 +139,9 @@ export class McpContext {
    * `input_required`; when the client retries with the answer, the method runs again from the start and this
    * call returns that answer (see docs/protocol-versions.md, "MRTR for tool authors").
    */
-  async elicit(message: string, schema: z.ZodType | JsonSchemaObject): Promise<ElicitResult> {
+  async elicit(message: string, schema: z.ZodType | JsonSchemaObject, options?: McpInputOptions): Promise<ElicitResult> {
     const requestedSchema = (isZodSchema(schema) ? compileSchema(schema, 'elicit()').jsonSchema : schema) as ElicitRequestFormParams['requestedSchema'];
-    if (this.inputs) return this.inputs.elicit(message, requestedSchema);
+    if (this.inputs) return this.inputs.elicit(message, requestedSchema, options);
     this.assertServerRequestPossible('elicit()', 'elicitation');
     return this.server.elicitInput(
       { mode: 'form', message, requestedSchema },
@@ -138,11 +149,21 @@ export class McpContext {
     );
   }
 
-  /** Asks the client's model for a completion (sampling/createMessage). Needs a stateful session and the sampling capability. */
-  async sample(params: CreateMessageRequestParams): Promise<CreateMessageResult> {
-    if (this.inputs) return this.inputs.sample(params);
+  /**
+   * Asks the client's model for a completion (sampling/createMessage). Needs the sampling capability;
+   * 2025-11-25: a stateful session; 2026-07-28: a multi-round-trip input, like `elicit()`.
+   */
+  async sample(params: CreateMessageRequestParams, options?: McpInputOptions): Promise<CreateMessageResult> {
+    if (this.inputs) return this.inputs.sample(params, options);
     this.assertServerRequestPossible('sample()', 'sampling');
     return this.server.createMessage(params, { relatedRequestId: this.extra.requestId, signal: this.extra.signal }) as Promise<CreateMessageResult>;
+  }
+
+  /** Asks the client for its roots (roots/list). Needs the roots capability; same eras as `sample()`. */
+  async listRoots(options?: McpInputOptions): Promise<ListRootsResult> {
+    if (this.inputs) return this.inputs.listRoots(options);
+    this.assertServerRequestPossible('listRoots()', 'roots');
+    return this.server.listRoots(undefined, { relatedRequestId: this.extra.requestId, signal: this.extra.signal }) as Promise<ListRootsResult>;
   }
 
   private assertServerRequestPossible(what: string, capability: keyof ClientCapabilities): void {

@@ -229,10 +229,8 @@ export class ModernDispatcher {
 
   /** The MRTR inputs of this call: answers from a verified requestState and this retry's inputResponses. */
   private inputsFor(ctx: ServerContextV2, target: string, args: unknown): MrtrInputs {
-    const envelope = (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
-    const capabilities = envelope[CLIENT_CAPABILITIES_META_KEY_V2] as ClientCapabilities | undefined;
     const state = ctx.mcpReq.requestState<unknown>();
-    if (state === undefined) return new MrtrInputs({}, capabilities);
+    if (state === undefined) return new MrtrInputs({});
     const checked = this.signer.verify(String(state), this.caller(), requestIdentity(ctx.mcpReq.method, target, args));
     if (!checked.ok) {
       throw new ProtocolErrorV2(INVALID_PARAMS, McpMessages.requestStateInvalid(McpMessages.requestStateReasons[checked.reason]), {
@@ -242,7 +240,7 @@ export class ModernDispatcher {
     const answers = { ...checked.payload.answers };
     const responses = ctx.mcpReq.inputResponses ?? {};
     for (const key of checked.payload.asked) if (Object.hasOwn(responses, key)) answers[key] = responses[key];
-    return new MrtrInputs(answers, capabilities);
+    return new MrtrInputs(answers);
   }
 
   private inputRequired(
