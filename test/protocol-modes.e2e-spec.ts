@@ -132,7 +132,7 @@ describe('protocolVersions option', () => {
       expect((await client.callTool({ name: 'add', arguments: { a: 2, b: 2 } })).content).toEqual([{ type: 'text', text: '4' }]);
       await client.close();
       const legacy = await createMcpClient(app);
-      expect((await legacy.listTools()).tools.length).toBe(4);
+      expect((await legacy.listTools()).tools.length).toBe(5);
       await legacy.close();
     });
   });

@@ -65,7 +65,7 @@ describe('one endpoint, both protocol eras', () => {
     expect(client.getNegotiatedProtocolVersion()).toBe(MODERN);
     expect(client.getServerVersion()?.name).toBe('dual');
     const { tools: listed } = await client.listTools();
-    expect(listed.map((tool) => tool.name).sort()).toEqual(['add', 'chatty', 'remove', 'wait']);
+    expect(listed.map((tool) => tool.name).sort()).toEqual(['add', 'chatty', 'remove', 'wait', 'whoami']);
     const result = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
     expect(result.content).toEqual([{ type: 'text', text: '5' }]);
     const resource = await client.readResource({ uri: 'notes://7' });
@@ -83,6 +83,24 @@ describe('one endpoint, both protocol eras', () => {
     const result = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
     expect(result.content).toEqual([{ type: 'text', text: '5' }]);
     await client.close();
+  });
+
+  it('runs the Nest pipeline and the request context the same way in both eras', async () => {
+    const modern = new ClientV2({ name: 'modern-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await modern.connect(new StreamableHTTPClientTransportV2(url, { requestInit: { headers: { 'x-user': 'ada' } } }));
+    const legacy = await createMcpClient(app, { headers: { 'x-user': 'bob' } });
+    expect((await modern.callTool({ name: 'whoami', arguments: {} })).content).toEqual([{ type: 'text', text: 'ada via context' }]);
+    expect((await legacy.callTool({ name: 'whoami', arguments: {} })).content).toEqual([{ type: 'text', text: 'bob via context' }]);
+    await Promise.all([modern.close(), legacy.close()]);
+
+    const blockedModern = new ClientV2({ name: 'modern-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await blockedModern.connect(new StreamableHTTPClientTransportV2(url, { requestInit: { headers: { 'x-block': '1' } } }));
+    const blockedLegacy = await createMcpClient(app, { headers: { 'x-block': '1' } });
+    for (const client of [blockedModern, blockedLegacy]) {
+      const result = await (client as ClientV2).callTool({ name: 'whoami', arguments: {} });
+      expect(result).toMatchObject({ isError: true, content: [{ type: 'text', text: 'blocked by HeaderGateGuard' }] });
+    }
+    await Promise.all([blockedModern.close(), blockedLegacy.close()]);
   });
 
   it('gives runtime registrations to both eras', async () => {
