@@ -101,6 +101,7 @@ export function classifyPost(headers: IncomingHttpHeaders, body: unknown, served
   if (outcome.kind === 'legacy') {
     if (served === 'both') return { era: 'legacy' };
     if (outcome.reason === 'notification') return reject(202, 0, '', null);
+    if (outcome.reason === 'response') return reject(400, -32600, McpMessages.modernOnly(), null);
     const requested = outcome.requestedVersion ?? 'none';
     const error = new UnsupportedProtocolVersionErrorV2({ supported: [...MODERN_PROTOCOL_VERSIONS], requested });
     return reject(400, error.code, `${error.message}. ${McpMessages.modernOnly()}`, idOf(body), error.data);
