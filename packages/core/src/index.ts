@@ -22,4 +22,6 @@ export { McpRegistry } from './registry/mcp-registry.js';
 export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-registry.types.js';
 export { McpSessions } from './transports/mcp-sessions.js';
 export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.js';
+export type { McpClientInputs } from './execution/mcp-context.js';
+export { MODERN_PROTOCOL_VERSIONS } from './modern/protocol-era.js';
 export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';

@@ -74,4 +74,27 @@ export const McpMessages = {
   ssePathClash: (path: string) => `MCP transport paths clash: "${path}" is used by two endpoints; give each its own path.`,
   notMcpExecutionContext: (type: string) =>
     `McpExecutionContext.create() needs an MCP execution context, but got "${type}". Check context.getType() === 'mcp' first (global guards also run on HTTP routes).`,
+
+  // Protocol revision 2026-07-28 (modern path, issue 8)
+  modernOnly: () =>
+    'This server speaks only MCP 2026-07-28: send server/discover, and a per-request _meta envelope with every request.',
+  legacyOnly: (version: string) =>
+    `This server speaks only MCP 2025-11-25 (initialize and sessions), not ${version}.`,
+  modernMethodNotAllowed: () => 'Method Not Allowed: this server speaks only MCP 2026-07-28, which has no GET stream and no sessions to delete.',
+  headerMissing: (header: string, method: string) =>
+    `Bad Request: the request headers and body disagree: the body names method ${method} but the required ${header} header is absent`,
+  nameHeaderMismatch: (field: string, body: string, header: string) =>
+    `Bad Request: the request headers and body disagree: the body carries params.${field}="${body}" but the Mcp-Name header names "${header}"`,
+  nameHeaderInvalid: () => 'Bad Request: the Mcp-Name header carries an invalid Base64 sentinel value.',
+  invalidListenFilter: () => "Invalid params: 'notifications' is required and must be a valid SubscriptionFilter.",
+  requestStateInvalid: (reason: string) => `Invalid requestState: ${reason}. Call the tool again without requestState to start over.`,
+  requestStateReasons: {
+    malformed: 'it is malformed or was not issued by this server',
+    forged: 'its signature does not match',
+    expired: 'it has expired',
+    replayed: 'it was already used',
+    otherCaller: 'it was issued to another caller',
+    otherRequest: 'it was issued for another request',
+  },
+  requestStateSecretTooShort: () => 'McpModule modern.requestStateSecret must be at least 32 bytes.',
 } as const;

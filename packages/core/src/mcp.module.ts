@@ -15,6 +15,8 @@ import { createMcpController } from './transports/mcp.controller.js';
 import { SseEndpoint } from './transports/sse.endpoint.js';
 import { SseSessions } from './transports/sse-sessions.js';
 import { resolveSseOptions, resolveStreamableHttpOptions } from './transports/transport-options.js';
+import { ModernDispatcher } from './modern/modern-dispatcher.js';
+import { ModernEndpoint } from './modern/modern-endpoint.js';
 
 /**
  * Serves an MCP server from a Nest application. Each `forRoot()` / `forRootAsync()` is one server with its
@@ -26,7 +28,19 @@ import { resolveSseOptions, resolveStreamableHttpOptions } from './transports/tr
  */
 @Module({
   imports: [DiscoveryModule, McpHttpRequestModule],
-  providers: [McpMetadataAccessor, McpRegistry, McpHandlerInvoker, McpExplorer, McpDispatcher, McpSessions, StreamableHttpEndpoint, SseSessions, SseEndpoint],
+  providers: [
+    McpMetadataAccessor,
+    McpRegistry,
+    McpHandlerInvoker,
+    McpExplorer,
+    McpDispatcher,
+    McpSessions,
+    StreamableHttpEndpoint,
+    SseSessions,
+    SseEndpoint,
+    ModernDispatcher,
+    ModernEndpoint,
+  ],
   exports: [McpRegistry, McpSessions],
 })
 export class McpModule extends McpConfigurableModule {

@@ -15,6 +15,8 @@ const EXCLUDED = new Set([
   'accept',
   'mcp-session-id',
   'mcp-protocol-version',
+  'mcp-method',
+  'mcp-name',
   'last-event-id',
   'authorization',
 ]);

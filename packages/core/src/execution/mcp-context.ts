@@ -7,6 +7,7 @@ import type {
   ElicitRequestFormParams,
   ElicitResult,
   Implementation,
+  ListRootsResult,
   LoggingLevel,
   RequestId,
   ServerNotification,
@@ -19,7 +20,29 @@ import { compileSchema, isZodSchema } from '../registry/schema.js';
 import type { JsonSchemaObject } from '../interfaces/mcp-schema.interface.js';
 import type { McpSessionState } from './mcp-session-state.js';
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** What the context uses of the protocol request it serves (the SDK's handler extra on the 2025 path). */
+export type McpContextExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sessionId' | 'requestId' | 'signal' | '_meta' | 'sendNotification'>;
+/** What the context uses of the protocol server (the SDK `Server` on the 2025 path). */
+export type McpContextServer = Pick<Server, 'getClientVersion' | 'getClientCapabilities' | 'elicitInput' | 'createMessage' | 'listRoots'>;
+
+/** Options of `elicit()`, `sample()` and `listRoots()`. */
+export interface McpInputOptions {
+  /**
+   * 2026-07-28: the key of this input in `inputRequests` / `inputResponses`, e.g. `'user_name'`.
+   * Default: `elicit-0`, `elicit-1`, ... (`sample-n`, `roots-n`) in the order the method asks.
+   */
+  key?: string;
+}
+
+/**
+ * How `elicit()` / `sample()` reach the client when there is no server-to-client request: on the 2026-07-28
+ * path they are answered from the retried request (multi-round-trip), or end the call with `input_required`.
+ */
+export interface McpClientInputs {
+  elicit(message: string, requestedSchema: ElicitRequestFormParams['requestedSchema'], options?: McpInputOptions): Promise<ElicitResult>;
+  sample(params: CreateMessageRequestParams, options?: McpInputOptions): Promise<CreateMessageResult>;
+  listRoots(options?: McpInputOptions): Promise<ListRootsResult>;
+}
 
 /** Structured logging to the client (`notifications/message`), honouring the level it set with logging/setLevel. */
 export interface McpLogger {
@@ -42,9 +65,11 @@ export class McpContext {
     readonly method: string,
     /** The request's params as the client sent them. */
     readonly params: Record<string, unknown>,
-    private readonly extra: Extra,
-    private readonly server: Server,
+    private readonly extra: McpContextExtra,
+    private readonly server: McpContextServer,
     private readonly state: McpSessionState,
+    /** Set on the 2026-07-28 path: elicit()/sample() become multi-round-trip input requests. */
+    private readonly inputs?: McpClientInputs,
   ) {
     const send = (level: LoggingLevel) => (data: unknown, logger?: string) => this.sendLog(level, data, logger);
     this.log = { debug: send('debug'), info: send('info'), notice: send('notice'), warning: send('warning'), error: send('error') };
@@ -109,21 +134,36 @@ export class McpContext {
 
   /**
    * Asks the user for input through the client (elicitation/create, form mode). `schema` is a flat object
-   * schema (zod or JSON Schema) of what to ask. Needs a stateful session and a client with the elicitation capability.
+   * schema (zod or JSON Schema) of what to ask. Needs a client with the elicitation capability.
+   * 2025-11-25: a server-to-client request in a stateful session. 2026-07-28: the call ends with
+   * `input_required`; when the client retries with the answer, the method runs again from the start and this
+   * call returns that answer (see docs/protocol-versions.md, "MRTR for tool authors").
    */
-  async elicit(message: string, schema: z.ZodType | JsonSchemaObject): Promise<ElicitResult> {
-    this.assertServerRequestPossible('elicit()', 'elicitation');
+  async elicit(message: string, schema: z.ZodType | JsonSchemaObject, options?: McpInputOptions): Promise<ElicitResult> {
     const requestedSchema = (isZodSchema(schema) ? compileSchema(schema, 'elicit()').jsonSchema : schema) as ElicitRequestFormParams['requestedSchema'];
+    if (this.inputs) return this.inputs.elicit(message, requestedSchema, options);
+    this.assertServerRequestPossible('elicit()', 'elicitation');
     return this.server.elicitInput(
       { mode: 'form', message, requestedSchema },
       { relatedRequestId: this.extra.requestId, signal: this.extra.signal },
     );
   }
 
-  /** Asks the client's model for a completion (sampling/createMessage). Needs a stateful session and the sampling capability. */
-  async sample(params: CreateMessageRequestParams): Promise<CreateMessageResult> {
+  /**
+   * Asks the client's model for a completion (sampling/createMessage). Needs the sampling capability;
+   * 2025-11-25: a stateful session; 2026-07-28: a multi-round-trip input, like `elicit()`.
+   */
+  async sample(params: CreateMessageRequestParams, options?: McpInputOptions): Promise<CreateMessageResult> {
+    if (this.inputs) return this.inputs.sample(params, options);
     this.assertServerRequestPossible('sample()', 'sampling');
     return this.server.createMessage(params, { relatedRequestId: this.extra.requestId, signal: this.extra.signal }) as Promise<CreateMessageResult>;
+  }
+
+  /** Asks the client for its roots (roots/list). Needs the roots capability; same eras as `sample()`. */
+  async listRoots(options?: McpInputOptions): Promise<ListRootsResult> {
+    if (this.inputs) return this.inputs.listRoots(options);
+    this.assertServerRequestPossible('listRoots()', 'roots');
+    return this.server.listRoots(undefined, { relatedRequestId: this.extra.requestId, signal: this.extra.signal }) as Promise<ListRootsResult>;
   }
 
   private assertServerRequestPossible(what: string, capability: keyof ClientCapabilities): void {

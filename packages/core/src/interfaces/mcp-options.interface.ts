@@ -52,6 +52,38 @@ export interface McpModuleOptions {
    * Default: every provider of the application (narrowed by `@McpTool({ server })` where set).
    */
   include?: Type<unknown>[];
+  /**
+   * Protocol revisions served on the endpoint (see docs/protocol-versions.md): `'both'` (default) serves
+   * 2025-11-25 clients (initialize, sessions, SSE) and 2026-07-28 clients (stateless, `server/discover`) on the
+   * same path; `'2026-07-28'` answers GET/DELETE with 405 and refuses 2025-era requests.
+   */
+  protocolVersions?: McpProtocolVersions;
+  /** The 2026-07-28 era (multi-round-trip requests, caching hints). */
+  modern?: McpModernOptions;
+}
+
+/** Which protocol revisions one MCP server serves. */
+export type McpProtocolVersions = 'both' | '2025-11-25' | '2026-07-28';
+
+/** Caching hint of a 2026-07-28 result (`ttlMs` / `cacheScope`). */
+export interface McpCacheHint {
+  /** How long, in milliseconds, the client may reuse the result. */
+  ttlMs?: number;
+  /** `'private'`: for this caller only (default); `'public'`: shareable between callers. */
+  cacheScope?: 'public' | 'private';
+}
+
+/** Options of the 2026-07-28 path. */
+export interface McpModernOptions {
+  /**
+   * Key that signs the `requestState` of multi-round-trip requests (HMAC-SHA256), at least 32 bytes.
+   * Every replica serving the endpoint needs the same key. Default: a random key per process.
+   */
+  requestStateSecret?: string | Uint8Array;
+  /** How long a `requestState` stays valid, in milliseconds. Default 10 minutes. */
+  requestStateTtlMs?: number;
+  /** Caching hint of list results (tools/list, prompts/list, resources/list, templates) and server/discover. Default `{ ttlMs: 0, cacheScope: 'private' }`. */
+  listCacheHint?: McpCacheHint;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { McpCacheHint } from './mcp-options.interface.js';
 import type { Icon } from './mcp-protocol.types.js';
 import type { McpCompleter } from './mcp-resource-options.interface.js';
 import type { McpSchemaInput } from './mcp-schema.interface.js';
@@ -21,6 +22,12 @@ export interface McpPromptOptions {
   args?: McpPromptArgument[] | McpSchemaInput;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
+  /**
+   * 2026-07-28 caching hint (`ttlMs`, `cacheScope`). On a resource it is sent with its resources/read result;
+   * on any entry it bounds the list result it appears in (the list's ttlMs is the smallest of its entries').
+   * Default: the module's `modern.listCacheHint` (ttlMs 0, private).
+   */
+  cache?: McpCacheHint;
   /** Completion for arguments, keyed by argument name. */
   complete?: Record<string, McpCompleter>;
   server?: McpServerSelector;

@@ -19,4 +19,5 @@ export type {
   CreateMessageResult,
   CreateMessageRequestParams,
   ElicitRequestFormParams,
+  ListRootsResult,
 } from '@modelcontextprotocol/sdk/types.js';

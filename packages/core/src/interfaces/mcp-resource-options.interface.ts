@@ -1,3 +1,4 @@
+import type { McpCacheHint } from './mcp-options.interface.js';
 import type { Icon } from './mcp-protocol.types.js';
 import type { McpServerSelector } from './mcp-tool-options.interface.js';
 
@@ -28,6 +29,12 @@ export interface McpResourceOptions {
   icons?: Icon[];
   annotations?: { audience?: ('user' | 'assistant')[]; priority?: number; lastModified?: string };
   _meta?: Record<string, unknown>;
+  /**
+   * 2026-07-28 caching hint (`ttlMs`, `cacheScope`). On a resource it is sent with its resources/read result;
+   * on any entry it bounds the list result it appears in (the list's ttlMs is the smallest of its entries').
+   * Default: the module's `modern.listCacheHint` (ttlMs 0, private).
+   */
+  cache?: McpCacheHint;
   /** Completion for template variables, keyed by variable name. */
   complete?: Record<string, McpCompleter>;
   server?: McpServerSelector;

@@ -1,3 +1,4 @@
+import type { McpCacheHint } from './mcp-options.interface.js';
 import type { Icon, ToolAnnotations } from './mcp-protocol.types.js';
 import type { McpSchemaInput } from './mcp-schema.interface.js';
 
@@ -16,6 +17,12 @@ export interface McpToolOptions {
   annotations?: ToolAnnotations;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
+  /**
+   * 2026-07-28 caching hint (`ttlMs`, `cacheScope`). On a resource it is sent with its resources/read result;
+   * on any entry it bounds the list result it appears in (the list's ttlMs is the smallest of its entries').
+   * Default: the module's `modern.listCacheHint` (ttlMs 0, private).
+   */
+  cache?: McpCacheHint;
   /** Serve this tool only on the named server(s). Default: every server that sees the provider. */
   server?: McpServerSelector;
 }

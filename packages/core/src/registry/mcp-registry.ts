@@ -9,7 +9,7 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { McpMessages } from '../mcp.messages.js';
-import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
+import type { McpCacheHint, McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import type { McpToolOptions } from '../interfaces/mcp-tool-options.interface.js';
 import type { McpCompleteFn, McpResourceOptions } from '../interfaces/mcp-resource-options.interface.js';
 import type { McpPromptArgument, McpPromptOptions } from '../interfaces/mcp-prompt-options.interface.js';
@@ -77,7 +77,7 @@ export class McpRegistry {
       icons: options.icons,
       _meta: options._meta,
     }) as RegisteredTool['definition'];
-    const tool: RegisteredTool = { name: options.name, definition, input, output, handler, source };
+    const tool: RegisteredTool = { name: options.name, definition, input, output, handler, source, cache: options.cache };
     this.tools.set(tool.name, tool);
     this.changed('tools');
     return tool;
@@ -113,7 +113,7 @@ export class McpRegistry {
       const existing = this.resources.get(options.uri);
       if (existing) throw new Error(McpMessages.duplicateResource(this.serverName, options.uri, existing.source, source));
       const definition = { uri: options.uri, ...common, ...(options.size !== undefined && { size: options.size }) };
-      this.resources.set(options.uri, { uri: options.uri, definition, handler, source });
+      this.resources.set(options.uri, { uri: options.uri, definition, handler, source, cache: options.cache });
     } else if (options.uriTemplate) {
       const existing = this.templates.get(options.uriTemplate);
       if (existing) throw new Error(McpMessages.duplicateResource(this.serverName, options.uriTemplate, existing.source, source));
@@ -124,6 +124,7 @@ export class McpRegistry {
         complete: options.complete,
         handler,
         source,
+        cache: options.cache,
       });
     } else {
       throw new Error(McpMessages.resourceNeedsUri(source));
@@ -173,7 +174,7 @@ export class McpRegistry {
       icons: options.icons,
       _meta: options._meta,
     }) as RegisteredPrompt['definition'];
-    this.prompts.set(options.name, { name: options.name, definition, args: schema, complete: options.complete, handler, source });
+    this.prompts.set(options.name, { name: options.name, definition, args: schema, complete: options.complete, handler, source, cache: options.cache });
     this.changed('prompts');
   }
 
@@ -187,6 +188,16 @@ export class McpRegistry {
 
   listPrompts(): ListPromptsResult {
     return (this.promptList ??= { prompts: [...this.prompts.values()].map((prompt) => prompt.definition) });
+  }
+
+  /** The caching hints the decorators gave the entries of one list (2026-07-28 `ttlMs` / `cacheScope`). */
+  listCacheHints(kind: McpListKind | 'templates'): (McpCacheHint | undefined)[] {
+    const entries: { cache?: McpCacheHint }[] =
+      kind === 'tools' ? [...this.tools.values()]
+      : kind === 'prompts' ? [...this.prompts.values()]
+      : kind === 'resources' ? [...this.resources.values()]
+      : [...this.templates.values()];
+    return entries.map((entry) => entry.cache);
   }
 
   private promptArguments(

@@ -1,6 +1,7 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { McpContext } from '../execution/mcp-context.js';
+import type { McpCacheHint } from '../interfaces/mcp-options.interface.js';
 import type { McpCompleteFn } from '../interfaces/mcp-resource-options.interface.js';
 import type { CompiledSchema } from './schema.js';
 
@@ -11,6 +12,8 @@ interface RegisteredBase {
   readonly handler: McpHandlerFn;
   /** Where it came from, e.g. `WeatherTools.forecast`; used in error messages. */
   readonly source: string;
+  /** 2026-07-28 caching hint from the decorator (`cache`), if any. */
+  readonly cache?: McpCacheHint;
 }
 
 export interface RegisteredTool extends RegisteredBase {

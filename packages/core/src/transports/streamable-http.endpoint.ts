@@ -7,6 +7,7 @@ import { MCP_PROTOCOL_VERSION_HEADER, MCP_SESSION_ID_HEADER } from '../mcp.const
 import { McpMessages } from '../mcp.messages.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
+import { ModernEndpoint } from '../modern/modern-endpoint.js';
 import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
@@ -53,6 +54,8 @@ export class StreamableHttpEndpoint {
     private readonly dispatcher: McpDispatcher,
     private readonly sessions: McpSessions,
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
+    /** The 2026-07-28 path (docs/protocol-versions.md). */
+    private readonly modern: ModernEndpoint,
   ) {
     this.options = resolveStreamableHttpOptions(moduleOptions.transports) ?? resolveStreamableHttpOptions({})!;
   }
@@ -75,6 +78,8 @@ export class StreamableHttpEndpoint {
     }
     if (Array.isArray(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.batchNotSupported());
     if (!isJsonRpcMessage(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.invalidJsonRpc());
+    // 2026-07-28 requests (their _meta names the protocol version) take the modern path; the rest stays here.
+    if (await this.modern.handlePost(exchange, body)) return;
 
     if (isRequest(body) && body.method === 'initialize') return this.initialize(exchange, body);
     if (this.options.stateless) {
@@ -91,6 +96,7 @@ export class StreamableHttpEndpoint {
   async get(request: unknown, reply: unknown): Promise<void> {
     const exchange = toHttpExchange(request, reply);
     const { req, res } = exchange;
+    if (this.modern.served === '2026-07-28') return sendJsonRpcError(res, 405, SERVER_ERROR, McpMessages.modernMethodNotAllowed(), { allow: 'POST' });
     if (this.options.stateless) return sendJsonRpcError(res, 405, SERVER_ERROR, McpMessages.statelessNoStream(), { allow: 'POST' });
     if (!accepts(req.headers.accept, 'text/event-stream')) {
       return sendJsonRpcError(res, 406, SERVER_ERROR, McpMessages.notAcceptable('text/event-stream'));
@@ -107,6 +113,9 @@ export class StreamableHttpEndpoint {
 
   async delete(request: unknown, reply: unknown): Promise<void> {
     const exchange = toHttpExchange(request, reply);
+    if (this.modern.served === '2026-07-28') {
+      return sendJsonRpcError(exchange.res, 405, SERVER_ERROR, McpMessages.modernMethodNotAllowed(), { allow: 'POST' });
+    }
     if (this.options.stateless) {
       return sendJsonRpcError(exchange.res, 405, SERVER_ERROR, McpMessages.statelessNoStream(), { allow: 'POST' });
     }

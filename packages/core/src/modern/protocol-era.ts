@@ -1,0 +1,117 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  classifyInboundRequest as classifyInboundRequestV2,
+  UnsupportedProtocolVersionError as UnsupportedProtocolVersionErrorV2,
+} from '@modelcontextprotocol/server';
+import { McpMessages } from '../mcp.messages.js';
+import type { McpProtocolVersions } from '../interfaces/mcp-options.interface.js';
+
+/** The revisions the modern path serves. */
+export const MODERN_PROTOCOL_VERSIONS: readonly string[] = ['2026-07-28'];
+
+/** JSON-RPC error codes of the 2026-07-28 revision. */
+export const HEADER_MISMATCH = -32020;
+export const MISSING_CLIENT_CAPABILITY = -32021;
+export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
+/** A JSON-RPC request or notification as it arrived (plain JSON). */
+export interface ModernMessage {
+  jsonrpc: '2.0';
+  id?: string | number;
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+export type EraDecision =
+  | { era: 'legacy' }
+  | { era: 'modern'; message: ModernMessage; revision: string }
+  | { era: 'reject'; status: number; code: number; message: string; data?: unknown; id: string | number | null };
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function idOf(body: unknown): string | number | null {
+  const id = (body as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+/** Which body field the Mcp-Name header mirrors, per method (SEP-2243). */
+const NAME_SOURCES: Record<string, 'name' | 'uri'> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+
+/** An Mcp-Name value, decoding the `=?base64?...?=` form used for values that are not safe header text. */
+function decodeNameHeader(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (!(trimmed.startsWith('=?base64?') && trimmed.endsWith('?='))) return trimmed;
+  const encoded = trimmed.slice(9, -2);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return undefined;
+  return Buffer.from(encoded, 'base64').toString('utf8');
+}
+
+function reject(status: number, code: number, message: string, id: string | number | null, data?: unknown): EraDecision {
+  return { era: 'reject', status, code, message, id, ...(data !== undefined && { data }) };
+}
+
+/**
+ * The standard request headers of a modern request (SEP-2243): MCP-Protocol-Version and Mcp-Method are
+ * required on every request, Mcp-Name on tools/call, prompts/get and resources/read, and each must agree with
+ * the body. The SDK's classifier checks the values that are present; this checks presence and Mcp-Name.
+ */
+function checkStandardHeaders(headers: IncomingHttpHeaders, message: ModernMessage): EraDecision | undefined {
+  if (message.id === undefined) return undefined;
+  const id = message.id;
+  if (header(headers, 'mcp-protocol-version') === undefined) {
+    return reject(400, HEADER_MISMATCH, McpMessages.headerMissing('MCP-Protocol-Version', message.method), id, { mismatch: { header: '(missing)' } });
+  }
+  if (header(headers, 'mcp-method') === undefined) {
+    return reject(400, HEADER_MISMATCH, McpMessages.headerMissing('Mcp-Method', message.method), id, { mismatch: { header: '(missing)' } });
+  }
+  const field = NAME_SOURCES[message.method];
+  const bodyValue = field ? message.params?.[field] : undefined;
+  if (typeof bodyValue !== 'string') return undefined;
+  const nameHeader = header(headers, 'mcp-name');
+  if (nameHeader === undefined) {
+    return reject(400, HEADER_MISMATCH, McpMessages.headerMissing('Mcp-Name', message.method), id, { mismatch: { header: '(missing)', body: bodyValue } });
+  }
+  const decoded = decodeNameHeader(nameHeader);
+  if (decoded === undefined) return reject(400, HEADER_MISMATCH, McpMessages.nameHeaderInvalid(), id);
+  if (decoded !== bodyValue) {
+    return reject(400, HEADER_MISMATCH, McpMessages.nameHeaderMismatch(field!, bodyValue, decoded), id, { mismatch: { header: decoded, body: bodyValue } });
+  }
+  return undefined;
+}
+
+/**
+ * Classifies one POSTed body (already parsed) into the 2025 era or the 2026-07-28 era, the way the spec's
+ * versioning page says: a request whose `_meta` carries `io.modelcontextprotocol/protocolVersion` is modern;
+ * `initialize` and requests without it are 2025; posted responses are 2025. Headers are cross-checked
+ * (-32020 on disagreement). The classification itself is the official SDK's (`classifyInboundRequest`).
+ */
+export function classifyPost(headers: IncomingHttpHeaders, body: unknown, served: McpProtocolVersions): EraDecision {
+  if (served === '2025-11-25') return { era: 'legacy' };
+  const outcome = classifyInboundRequestV2({
+    httpMethod: 'POST',
+    protocolVersionHeader: header(headers, 'mcp-protocol-version'),
+    mcpMethodHeader: header(headers, 'mcp-method'),
+    mcpNameHeader: header(headers, 'mcp-name'),
+    body,
+  });
+  if (outcome.kind === 'reject') return reject(outcome.httpStatus, outcome.code, outcome.message, idOf(body), outcome.data);
+  if (outcome.kind === 'legacy') {
+    if (served === 'both') return { era: 'legacy' };
+    if (outcome.reason === 'notification') return reject(202, 0, '', null);
+    if (outcome.reason === 'response') return reject(400, -32600, McpMessages.modernOnly(), null);
+    const requested = outcome.requestedVersion ?? 'none';
+    const error = new UnsupportedProtocolVersionErrorV2({ supported: [...MODERN_PROTOCOL_VERSIONS], requested });
+    return reject(400, error.code, `${error.message}. ${McpMessages.modernOnly()}`, idOf(body), error.data);
+  }
+  // The classifier hands back the body we gave it: our own parsed JSON, not an SDK object.
+  const message = body as ModernMessage;
+  const revision = outcome.classification.revision;
+  if (revision === undefined || !MODERN_PROTOCOL_VERSIONS.includes(revision)) {
+    const error = new UnsupportedProtocolVersionErrorV2({ supported: [...MODERN_PROTOCOL_VERSIONS], requested: revision ?? 'unknown' });
+    return reject(400, error.code, error.message, message.id ?? null, error.data);
+  }
+  return checkStandardHeaders(headers, message) ?? { era: 'modern', message, revision };
+}

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Runs the 2026-07-28 requirement set of @modelcontextprotocol/conformance (0.2.0-alpha, Node 22 from this
+# folder's own node_modules) against the fixture built with @nestmcp/core decorators (served by the root's Node).
+# Usage: sh test/conformance/modern/run.sh   (from anywhere; installs this folder's runner on first use)
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+PORT=${PORT:-3108}
+cd "$HERE"
+[ -x node_modules/.bin/conformance ] || npm ci --no-audit --no-fund
+(cd "$ROOT" && npm run build --silent)
+npx --no-install tsc -p tsconfig.json
+PORT=$PORT node dist/modern/main.js &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT INT TERM
+i=0
+until node -e "fetch('http://127.0.0.1:$PORT/mcp',{method:'DELETE'}).then(()=>process.exit(0),()=>process.exit(1))" 2>/dev/null; do
+  i=$((i+1)); [ $i -gt 100 ] && { echo "fixture did not start" >&2; exit 1; }
+  sleep 0.2
+done
+./node_modules/.bin/node node_modules/@modelcontextprotocol/conformance/dist/index.js server \
+  --url "http://localhost:$PORT/mcp" --requirements 2026-07-28 -o "$HERE/results" "$@"
