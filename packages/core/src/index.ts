@@ -20,3 +20,5 @@ export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-r
 export { McpSessions } from './transports/mcp-sessions.js';
 export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.js';
 export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
+export { DEFAULT_MCP_LIMITS, type ResolvedMcpLimits } from './transports/mcp-limits.js';

@@ -1,7 +1,8 @@
-import { Controller, Delete, Get, Inject, Post, Req, Res, UseFilters, type Type } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Options, Post, Req, Res, UseFilters, type Type } from '@nestjs/common';
 import { StreamableHttpEndpoint } from './streamable-http.endpoint.js';
 import { McpHttpExceptionFilter } from './mcp-http-exception.filter.js';
 import type { ResolvedStreamableHttpOptions } from './transport-options.js';
+import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from './mcp-http-gate.js';
 
 /**
  * Makes the controller of one MCP server, with its paths from the module options. It is an ordinary Nest
@@ -22,11 +23,14 @@ export function createMcpController(streamableHttp: ResolvedStreamableHttpOption
       ['post', Post(path), 'post'],
       ['get', Get(path), 'get'],
       ['delete', Delete(path), 'delete'],
+      ['options', Options(path), 'allow'],
     ];
     for (const [name, route, target] of routes) {
       prototype[name] = function (this: McpController, request: unknown, reply: unknown) {
         return (this.endpoint[target] as (request: unknown, reply: unknown) => Promise<void>).call(this.endpoint, request, reply);
       };
+      // On Fastify, marks the route for McpHttpGate (body limit, origin check, JSON-RPC body errors).
+      Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { [MCP_FASTIFY_ROUTE_KEY]: path }, prototype[name] as object);
       const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
       route(prototype, name, descriptor);
       Req()(prototype, name, 0);

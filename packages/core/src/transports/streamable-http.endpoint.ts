@@ -21,12 +21,8 @@ import {
   toHttpExchange,
   type HttpExchange,
 } from './http-exchange.js';
-import {
-  DEFAULT_KEEP_ALIVE_MS,
-  DEFAULT_MAX_BODY_BYTES,
-  resolveStreamableHttpOptions,
-  type ResolvedStreamableHttpOptions,
-} from './transport-options.js';
+import { resolveStreamableHttpOptions, type ResolvedStreamableHttpOptions } from './transport-options.js';
+import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
 
 const INVALID_REQUEST = -32600;
 /** Spec 2025-11-25: transport-level errors without a JSON-RPC id use this code (SDK convention). */
@@ -58,6 +54,7 @@ function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
 @Injectable()
 export class StreamableHttpEndpoint {
   readonly options: ResolvedStreamableHttpOptions;
+  readonly limits: ResolvedMcpLimits;
 
   constructor(
     private readonly dispatcher: McpDispatcher,
@@ -65,6 +62,7 @@ export class StreamableHttpEndpoint {
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
   ) {
     this.options = resolveStreamableHttpOptions(moduleOptions.transports) ?? resolveStreamableHttpOptions({})!;
+    this.limits = resolveMcpLimits(moduleOptions.limits);
   }
 
   async post(request: unknown, reply: unknown): Promise<void> {
@@ -79,7 +77,7 @@ export class StreamableHttpEndpoint {
     }
     let body = parsedBody(request);
     if (body === undefined) {
-      const read = await readJsonBody(req, DEFAULT_MAX_BODY_BYTES);
+      const read = await readJsonBody(req, this.limits.maxBodyBytes);
       if (!read.ok) return sendJsonRpcError(res, read.status, read.code, read.message);
       body = read.value;
     }
@@ -95,6 +93,7 @@ export class StreamableHttpEndpoint {
     const session = this.findSession(exchange);
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
+    if (isRequest(body) && !this.checkStreamLimit(exchange, session, headers, body.id)) return;
     this.run(exchange, session.id, () => this.deliver(exchange, session.transport, body as JSONRPCMessage, headers));
   }
 
@@ -105,14 +104,21 @@ export class StreamableHttpEndpoint {
     if (!accepts(req.headers.accept, 'text/event-stream')) {
       return sendJsonRpcError(res, 406, SERVER_ERROR, McpMessages.notAcceptable('text/event-stream'));
     }
+    if (this.sessions.draining) return this.refuseNewWork(exchange, 'draining');
     const session = this.findSession(exchange);
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
+    if (!this.checkStreamLimit(exchange, session, headers, null)) return;
     const stream = new McpResponseStream(res, 'sse', headers);
     if (!session.transport.attachStandalone(stream)) {
       return sendJsonRpcError(res, 409, SERVER_ERROR, McpMessages.streamAlreadyOpen());
     }
-    stream.openNow(DEFAULT_KEEP_ALIVE_MS);
+    stream.openNow(this.limits.keepAliveMs);
+  }
+
+  /** OPTIONS that is not a CORS preflight answered by the gate: which methods this route serves. */
+  async allow(request: unknown, reply: unknown): Promise<void> {
+    sendEmpty(toHttpExchange(request, reply).res, 204, { allow: 'GET, POST, DELETE, OPTIONS' });
   }
 
   async delete(request: unknown, reply: unknown): Promise<void> {
@@ -132,8 +138,10 @@ export class StreamableHttpEndpoint {
     if (headerValue(exchange.req.headers[MCP_SESSION_ID_HEADER])) {
       return sendJsonRpcError(exchange.res, 400, INVALID_REQUEST, McpMessages.alreadyInitialized(), {}, message.id);
     }
+    const admission = this.sessions.admission();
+    if (admission !== 'open') return this.refuseNewWork(exchange, admission, message.id);
     const id = randomUUID();
-    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id));
+    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id), this.transportOptions());
     const { server, state } = this.dispatcher.createServer(id);
     await server.connect(transport);
     const session: McpSession = { id, transport, server, state, lastSeen: Date.now() };
@@ -147,12 +155,34 @@ export class StreamableHttpEndpoint {
   /** Stateless: a fresh protocol connection for this one message, closed when its answer is written. */
   private async serveStateless(exchange: HttpExchange, message: JSONRPCMessage): Promise<void> {
     if (!isRequest(message)) return sendEmpty(exchange.res, 202);
-    const transport = new StreamableHttpTransport(undefined);
-    const { server } = this.dispatcher.createServer(undefined);
-    await server.connect(transport);
-    const stream = this.run(exchange, undefined, () => this.deliver(exchange, transport, message, {}));
-    await stream?.done;
-    await server.close();
+    if (this.sessions.draining) return this.refuseNewWork(exchange, 'draining', message.id);
+    await this.sessions.trackStateless(async () => {
+      const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions());
+      const { server } = this.dispatcher.createServer(undefined);
+      await server.connect(transport);
+      const stream = this.run(exchange, undefined, () => this.deliver(exchange, transport, message, {}));
+      await stream?.done;
+      await server.close();
+    });
+  }
+
+  private transportOptions() {
+    return { requestTimeoutMs: this.limits.requestTimeoutMs, keepAliveMs: this.limits.keepAliveMs };
+  }
+
+  /** 503 with Retry-After: the server is full of sessions, or shutting down. */
+  private refuseNewWork(exchange: HttpExchange, why: 'full' | 'draining', id: string | number | null = null): void {
+    const message = why === 'full' ? McpMessages.tooManySessions() : McpMessages.shuttingDown();
+    sendJsonRpcError(exchange.res, 503, SERVER_ERROR, message, { 'retry-after': String(this.limits.retryAfterSeconds) }, id);
+  }
+
+  /** 429 with Retry-After when the session already has `maxStreamsPerSession` open responses. */
+  private checkStreamLimit(exchange: HttpExchange, session: McpSession, headers: OutgoingHttpHeaders, id: string | number | null): boolean {
+    const limit = this.limits.maxStreamsPerSession;
+    if (limit === 0 || session.transport.openStreams < limit) return true;
+    const retry = { ...headers, 'retry-after': String(this.limits.retryAfterSeconds) };
+    sendJsonRpcError(exchange.res, 429, SERVER_ERROR, McpMessages.tooManyStreams(limit), retry, id);
+    return false;
   }
 
   /** Hands the message to the transport inside the request context; returns the response stream of a request. */
