@@ -4,6 +4,8 @@
 export interface McpLimitsOptions {
   /** Largest request body accepted on the MCP routes, in bytes (413 beyond it). Default 4 MiB, like the SDK. */
   maxBodyBytes?: number;
+  /** Deepest nesting of arrays and objects accepted in a message (400 -32600 beyond it). Default 64. */
+  maxJsonDepth?: number;
   /** Most sessions open at once; initialize beyond it gets 503 with Retry-After. Default 10 000. */
   maxSessions?: number;
   /** A session with no request and no open stream for this long is closed; its id then gets 404. Default 30 min. */

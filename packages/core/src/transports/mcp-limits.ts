@@ -7,6 +7,7 @@ export type ResolvedMcpLimits = Required<McpLimitsOptions>;
 /** The defaults, documented in docs/production.md. */
 export const DEFAULT_MCP_LIMITS: ResolvedMcpLimits = {
   maxBodyBytes: 4 * 1024 * 1024,
+  maxJsonDepth: 64,
   maxSessions: 10_000,
   sessionIdleTimeoutMs: 30 * 60_000,
   maxStreamsPerSession: 100,

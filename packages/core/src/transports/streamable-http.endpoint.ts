@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import {
+  InitializeRequestSchema,
+  isJSONRPCErrorResponse,
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { MCP_PROTOCOL_VERSION_HEADER, MCP_SESSION_ID_HEADER } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
+import { formatZodIssues } from '../registry/schema.js';
 import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
@@ -23,8 +33,10 @@ import {
 } from './http-exchange.js';
 import { resolveStreamableHttpOptions, type ResolvedStreamableHttpOptions } from './transport-options.js';
 import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
+import { nestsDeeperThan } from './mcp-body-parser.js';
 
 const INVALID_REQUEST = -32600;
+const INVALID_PARAMS = -32602;
 /** Spec 2025-11-25: transport-level errors without a JSON-RPC id use this code (SDK convention). */
 const SERVER_ERROR = -32000;
 
@@ -41,6 +53,12 @@ function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
     return (id === undefined || validId) && (message.params === undefined || (typeof message.params === 'object' && message.params !== null));
   }
   return validId && ('result' in message || 'error' in message);
+}
+
+/** Whether the SDK's protocol will take the message: it silently drops what its schemas refuse (e.g. `_meta: 5`). */
+function protocolAccepts(message: JSONRPCMessage): boolean {
+  if ('method' in message) return 'id' in message && message.id !== undefined ? isJSONRPCRequest(message) : isJSONRPCNotification(message);
+  return isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
 }
 
 function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
@@ -83,6 +101,14 @@ export class StreamableHttpEndpoint {
     }
     if (Array.isArray(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.batchNotSupported());
     if (!isJsonRpcMessage(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.invalidJsonRpc());
+    const id = 'id' in body ? (body.id ?? null) : null;
+    if (nestsDeeperThan(body, this.limits.maxJsonDepth)) {
+      return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.tooDeep(this.limits.maxJsonDepth), {}, id);
+    }
+    if (!protocolAccepts(body)) {
+      const method = 'method' in body ? body.method : 'response';
+      return sendJsonRpcError(res, 400, INVALID_PARAMS, McpMessages.invalidParams(method, McpMessages.invalidMeta()), {}, id);
+    }
 
     if (isRequest(body) && body.method === 'initialize') return this.initialize(exchange, body);
     if (this.options.stateless) {
@@ -137,6 +163,11 @@ export class StreamableHttpEndpoint {
     if (this.options.stateless) return this.serveStateless(exchange, message);
     if (headerValue(exchange.req.headers[MCP_SESSION_ID_HEADER])) {
       return sendJsonRpcError(exchange.res, 400, INVALID_REQUEST, McpMessages.alreadyInitialized(), {}, message.id);
+    }
+    const parsed = InitializeRequestSchema.safeParse(message);
+    if (!parsed.success) {
+      const detail = formatZodIssues(parsed.error.issues);
+      return sendJsonRpcError(exchange.res, 400, INVALID_PARAMS, McpMessages.invalidParams('initialize', detail), {}, message.id);
     }
     const admission = this.sessions.admission();
     if (admission !== 'open') return this.refuseNewWork(exchange, admission, message.id);
