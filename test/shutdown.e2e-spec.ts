@@ -1,12 +1,13 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { MCP_POST_HEADERS, initializeBody, openSession, rawRequest, waitFor } from './fixtures/raw-http.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+/** The repository root: Jest runs from it. */
+const root = process.cwd();
 
 interface Child {
   process: ChildProcess;
@@ -113,5 +114,5 @@ describe('graceful shutdown (child process, SIGTERM)', () => {
 });
 
 function tscPath(): string {
-  return fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+  return join(root, 'node_modules/typescript/bin/tsc');
 }
