@@ -25,3 +25,5 @@ export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.j
 export type { McpClientInputs } from './execution/mcp-context.js';
 export { MODERN_PROTOCOL_VERSIONS } from './modern/protocol-era.js';
 export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
+export { DEFAULT_MCP_LIMITS, type ResolvedMcpLimits } from './transports/mcp-limits.js';

@@ -46,6 +46,23 @@ export const McpMessages = {
   httpError: (status: number, message: string) => `HTTP ${status}: ${message}`,
   internalError: () => 'Internal error',
 
+  // Hardening: origin/host checks, limits, shutdown (issue 6)
+  invalidLimit: (key: string, value: unknown) => `McpModule limits.${key} must be a number >= 0, got ${String(value)}.`,
+  forbiddenOrigin: (origin: string) =>
+    `Forbidden: origin ${JSON.stringify(origin)} may not call this MCP server (add it to "allowedOrigins").`,
+  forbiddenHost: (host: string) => `Forbidden: host ${JSON.stringify(host)} is not served by this MCP server (add it to "allowedHosts").`,
+  tooManySessions: () => 'Service Unavailable: this MCP server has as many sessions as it allows; retry later.',
+  shuttingDown: () => 'Service Unavailable: this MCP server is shutting down; retry on another instance.',
+  tooManyStreams: (limit: number) =>
+    `Too Many Requests: this session already has ${limit} open responses (streams and pending requests); wait for some to finish.`,
+  requestTimedOut: (ms: number) => `Request timed out: no answer within ${ms} ms; the server stopped waiting for it.`,
+  invalidUtf8: () => 'Parse error: the request body is not valid UTF-8.',
+  tooDeep: (max: number) => `Invalid Request: the message nests arrays and objects deeper than ${max} levels.`,
+  invalidMeta: () => 'params._meta must be an object, with a string or number progressToken when given.',
+  forbiddenJsonKey: () => 'Invalid Request: the body contains a forbidden "__proto__" or "constructor.prototype" key.',
+  noHostCheck: (address: string) =>
+    `MCP server listens on ${address}, not a loopback address, and "allowedHosts" is not set: the Host header is not checked (DNS-rebinding protection off). Set "allowedHosts" in production.`,
+
   // JSON-RPC level (sent to clients)
   unknownTool: (name: string) => `Unknown tool: ${name}`,
   unknownPrompt: (name: string) => `Unknown prompt: ${name}`,

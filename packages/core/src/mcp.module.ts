@@ -1,9 +1,10 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type NestModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { McpHttpRequestModule } from './context/mcp-http-request.module.js';
 import { McpConfigurableModule, MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
 import { McpMessages } from './mcp.messages.js';
 import type { McpModuleAsyncOptions, McpModuleOptions, McpTransportsOptions } from './interfaces/mcp-options.interface.js';
+import type { McpHealthOptions } from './interfaces/mcp-limits.interface.js';
 import { McpExplorer } from './discovery/mcp.explorer.js';
 import { McpMetadataAccessor } from './discovery/mcp-metadata.accessor.js';
 import { McpRegistry } from './registry/mcp-registry.js';
@@ -17,6 +18,9 @@ import { SseSessions } from './transports/sse-sessions.js';
 import { resolveSseOptions, resolveStreamableHttpOptions } from './transports/transport-options.js';
 import { ModernDispatcher } from './modern/modern-dispatcher.js';
 import { ModernEndpoint } from './modern/modern-endpoint.js';
+import { McpHttpGate } from './transports/mcp-http-gate.js';
+import { McpHealth } from './health/mcp-health.js';
+import { createMcpHealthController, resolveHealthPath } from './health/mcp-health.controller.js';
 
 /**
  * Serves an MCP server from a Nest application. Each `forRoot()` / `forRootAsync()` is one server with its
@@ -40,13 +44,24 @@ import { ModernEndpoint } from './modern/modern-endpoint.js';
     SseEndpoint,
     ModernDispatcher,
     ModernEndpoint,
+    McpHttpGate,
+    McpHealth,
   ],
-  exports: [McpRegistry, McpSessions],
+  exports: [McpRegistry, McpSessions, McpHealth],
 })
-export class McpModule extends McpConfigurableModule {
+export class McpModule extends McpConfigurableModule implements NestModule {
+  constructor(private readonly gate: McpHttpGate) {
+    super();
+  }
+
+  /** Runs after the app's body parsers are registered and before its routes: hooks in the MCP routes' gate. */
+  configure(): void {
+    this.gate.install();
+  }
+
   static override forRoot(options: McpModuleOptions): DynamicModule {
     if (!options?.name) throw new Error(McpMessages.invalidServerName());
-    return McpModule.withTransports(super.forRoot(options), options.transports);
+    return McpModule.withHealth(McpModule.withTransports(super.forRoot(options), options.transports), options.health);
   }
 
   static override forRootAsync(options: McpModuleAsyncOptions): DynamicModule {
@@ -63,7 +78,12 @@ export class McpModule extends McpConfigurableModule {
         ? { ...(provider as object), provide: ASYNC_RESOLVED_OPTIONS }
         : provider,
     ) as Provider[];
-    return McpModule.withTransports({ ...base, providers: [...providers, checked] }, staticTransports);
+    return McpModule.withHealth(McpModule.withTransports({ ...base, providers: [...providers, checked] }, staticTransports), options.health);
+  }
+
+  private static withHealth(module: DynamicModule, health: boolean | McpHealthOptions | undefined): DynamicModule {
+    const path = resolveHealthPath(health);
+    return path ? { ...module, controllers: [...(module.controllers ?? []), createMcpHealthController(path)] } : module;
   }
 
   private static withTransports(module: DynamicModule, transports: McpTransportsOptions | undefined): DynamicModule {

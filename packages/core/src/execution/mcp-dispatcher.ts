@@ -6,7 +6,12 @@ import {
   CompleteRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
   McpError,
+  PingRequestSchema,
   ReadResourceRequestSchema,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
@@ -49,6 +54,7 @@ const LIST_PROMPTS = methodOnly('prompts/list');
 const GET_PROMPT = methodOnly('prompts/get');
 const COMPLETE = methodOnly('completion/complete');
 const SET_LEVEL = methodOnly('logging/setLevel');
+const PING = methodOnly('ping');
 
 const RESOURCE_NOT_FOUND = -32002;
 
@@ -98,10 +104,12 @@ export class McpDispatcher {
 
   private bind(server: Server, state: McpSessionState): void {
     const registry = this.registry;
-    server.setRequestHandler(LIST_TOOLS, () => registry.listTools());
+    // Params are checked here (even where unused) so that wrong types get -32602, as for every method.
+    server.setRequestHandler(PING, (request) => (parseParams(PingRequestSchema, request), {}));
+    server.setRequestHandler(LIST_TOOLS, (request) => (parseParams(ListToolsRequestSchema, request), registry.listTools()));
     server.setRequestHandler(CALL_TOOL, (request, extra) => this.callTool(request, extra, server, state));
-    server.setRequestHandler(LIST_RESOURCES, () => registry.listResources());
-    server.setRequestHandler(LIST_TEMPLATES, () => registry.listResourceTemplates());
+    server.setRequestHandler(LIST_RESOURCES, (request) => (parseParams(ListResourcesRequestSchema, request), registry.listResources()));
+    server.setRequestHandler(LIST_TEMPLATES, (request) => (parseParams(ListResourceTemplatesRequestSchema, request), registry.listResourceTemplates()));
     server.setRequestHandler(READ_RESOURCE, (request, extra) => this.readResource(request, extra, server, state));
     server.setRequestHandler(SUBSCRIBE, (request) => {
       state.subscriptions.add(parseParams(SubscribeRequestSchema, request).params.uri);
@@ -111,7 +119,7 @@ export class McpDispatcher {
       state.subscriptions.delete(parseParams(UnsubscribeRequestSchema, request).params.uri);
       return {};
     });
-    server.setRequestHandler(LIST_PROMPTS, () => registry.listPrompts());
+    server.setRequestHandler(LIST_PROMPTS, (request) => (parseParams(ListPromptsRequestSchema, request), registry.listPrompts()));
     server.setRequestHandler(GET_PROMPT, (request, extra) => this.getPrompt(request, extra, server, state));
     server.setRequestHandler(COMPLETE, (request, extra) => this.complete(request, extra));
     server.setRequestHandler(SET_LEVEL, (request) => {

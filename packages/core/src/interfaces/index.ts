@@ -4,3 +4,4 @@ export * from './mcp-schema.interface.js';
 export * from './mcp-tool-options.interface.js';
 export * from './mcp-resource-options.interface.js';
 export * from './mcp-prompt-options.interface.js';
+export * from './mcp-limits.interface.js';

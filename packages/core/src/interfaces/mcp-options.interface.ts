@@ -1,5 +1,6 @@
 import type { ConfigurableModuleAsyncOptions, Type } from '@nestjs/common';
 import type { Icon, ServerCapabilities } from './mcp-protocol.types.js';
+import type { McpCorsOptions, McpHealthOptions, McpLimitsOptions } from './mcp-limits.interface.js';
 
 /** Options of the Streamable HTTP transport (MCP 2025-11-25). */
 export interface McpStreamableHttpOptions {
@@ -52,6 +53,27 @@ export interface McpModuleOptions {
    * Default: every provider of the application (narrowed by `@McpTool({ server })` where set).
    */
   include?: Type<unknown>[];
+
+  // Hardening (see docs/production.md)
+  /**
+   * Origins allowed to call the MCP routes from a browser, e.g. `['https://app.example.com']`, or `['*']`.
+   * Requests without an Origin header always pass. Default: same-origin requests, plus any loopback origin
+   * when the app listens on a loopback address. Others get 403.
+   */
+  allowedOrigins?: string[];
+  /**
+   * Host names (optionally `host:port`) the MCP routes answer to, or `['*']`. Default: when the app listens on
+   * a loopback address, only loopback hosts (DNS-rebinding protection); otherwise any. Others get 403.
+   */
+  allowedHosts?: string[];
+  /** Read the host and scheme from X-Forwarded-Host / X-Forwarded-Proto (set by a reverse proxy you trust). Default `false`. */
+  trustProxy?: boolean;
+  /** CORS on the MCP routes for browser clients. Default off. */
+  cors?: boolean | McpCorsOptions;
+  /** Body size, sessions, streams, timeouts. */
+  limits?: McpLimitsOptions;
+  /** A readiness endpoint reporting sessions and streams (503 while shutting down). Default off. */
+  health?: boolean | McpHealthOptions;
   /**
    * Protocol revisions served on the endpoint (see docs/protocol-versions.md): `'both'` (default) serves
    * 2025-11-25 clients (initialize, sessions, SSE) and 2026-07-28 clients (stateless, `server/discover`) on the
@@ -92,4 +114,6 @@ export interface McpModernOptions {
  */
 export type McpModuleAsyncOptions = ConfigurableModuleAsyncOptions<McpModuleOptions, 'create'> & {
   transports?: McpTransportsOptions;
+  /** The health route is registered when the module is defined too, so it is given here. */
+  health?: boolean | McpHealthOptions;
 };

@@ -1,5 +1,4 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { McpMessages } from '../mcp.messages.js';
 
 /**
  * One HTTP request and its response, as Node objects, whatever the Nest platform: Express hands us Node's
@@ -31,39 +30,7 @@ export function parsedBody(request: unknown): unknown {
   return (request as { body?: unknown }).body;
 }
 
-export type BodyOutcome = { ok: true; value: unknown } | { ok: false; status: number; code: number; message: string };
-
-/** Reads and parses a JSON body from the stream (when no body parser ran), up to `limit` bytes. */
-export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyOutcome> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (outcome: BodyOutcome) => {
-      if (!done) {
-        done = true;
-        resolve(outcome);
-      }
-    };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        finish({ ok: false, status: 413, code: -32600, message: McpMessages.bodyTooLarge(limit) });
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      try {
-        finish({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      } catch {
-        finish({ ok: false, status: 400, code: -32700, message: McpMessages.parseError() });
-      }
-    });
-    req.on('error', () => finish({ ok: false, status: 400, code: -32700, message: McpMessages.parseError() }));
-  });
-}
+export { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
 
 /** Whether an Accept header admits `type` (an exact type, `type/*` or `*\/*`). */
 export function accepts(accept: string | undefined, type: string): boolean {

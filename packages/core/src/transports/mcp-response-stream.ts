@@ -22,6 +22,7 @@ export class McpResponseStream {
   private opened = false;
   private ended = false;
   private keepAlive?: NodeJS.Timeout;
+  private keepAliveStart?: NodeJS.Timeout;
   private resolveDone!: (message: JSONRPCMessage | undefined) => void;
   /** The final message written, or `undefined` when the stream ended without one (client gone, aborted). */
   readonly done = new Promise<JSONRPCMessage | undefined>((resolve) => (this.resolveDone = resolve));
@@ -47,10 +48,29 @@ export class McpResponseStream {
   openNow(keepAliveMs?: number): void {
     this.ensureOpen();
     this.res.write(': stream open\n\n');
-    if (keepAliveMs) {
-      this.keepAlive = setInterval(() => this.res.write(': keep-alive\n\n'), keepAliveMs);
-      this.keepAlive.unref();
-    }
+    if (keepAliveMs) this.startKeepAlive(keepAliveMs);
+  }
+
+  /**
+   * SSE mode: if no answer has come after `ms`, opens the stream and sends a keep-alive comment every `ms`,
+   * so that proxies do not drop a long request. JSON mode: nothing (the body is written once, at the end).
+   */
+  keepAliveAfter(ms: number): void {
+    if (this.mode !== 'sse' || this.ended) return;
+    this.keepAliveStart = setTimeout(() => {
+      if (this.ended) return;
+      this.ensureOpen();
+      this.res.write(': keep-alive\n\n');
+      this.startKeepAlive(ms);
+    }, ms);
+    this.keepAliveStart.unref();
+  }
+
+  private startKeepAlive(ms: number): void {
+    this.keepAlive = setInterval(() => {
+      if (!this.ended) this.res.write(': keep-alive\n\n');
+    }, ms);
+    this.keepAlive.unref();
   }
 
   /** Writes an intermediate message; false when the stream cannot carry it. */
@@ -95,7 +115,8 @@ export class McpResponseStream {
   }
 
   private settle(message: JSONRPCMessage | undefined): void {
-    if (this.keepAlive) clearInterval(this.keepAlive);
+    clearInterval(this.keepAlive);
+    clearTimeout(this.keepAliveStart);
     this.ended = true;
     this.resolveDone(message);
   }

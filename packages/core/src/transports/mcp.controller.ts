@@ -1,11 +1,12 @@
-import { Controller, Delete, Get, Inject, Post, Req, Res, UseFilters, type Type } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Options, Post, Req, Res, UseFilters, type Type } from '@nestjs/common';
 import { StreamableHttpEndpoint } from './streamable-http.endpoint.js';
 import { SseEndpoint } from './sse.endpoint.js';
 import { McpHttpExceptionFilter } from './mcp-http-exception.filter.js';
 import type { ResolvedSseOptions, ResolvedStreamableHttpOptions } from './transport-options.js';
+import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from './mcp-http-gate.js';
 
 type Endpoints = { streamable: StreamableHttpEndpoint; sse: SseEndpoint };
-type Route = [name: string, decorator: MethodDecorator, endpoint: keyof Endpoints, method: string];
+type Route = [name: string, decorator: MethodDecorator, endpoint: keyof Endpoints, method: string, path: string];
 
 /**
  * Makes the controller of one MCP server, with its paths from the module options. It is an ordinary Nest
@@ -27,17 +28,27 @@ export function createMcpController(
   const routes: Route[] = [];
   if (streamableHttp) {
     const path = streamableHttp.path;
-    routes.push(['post', Post(path), 'streamable', 'post'], ['get', Get(path), 'streamable', 'get'], ['delete', Delete(path), 'streamable', 'delete']);
+    routes.push(
+      ['post', Post(path), 'streamable', 'post', path],
+      ['get', Get(path), 'streamable', 'get', path],
+      ['delete', Delete(path), 'streamable', 'delete', path],
+      ['options', Options(path), 'streamable', 'allow', path],
+    );
   }
   if (sse) {
-    routes.push(['sseOpen', Get(sse.path), 'sse', 'open'], ['sseMessage', Post(sse.messagesPath), 'sse', 'message']);
+    routes.push(
+      ['sseOpen', Get(sse.path), 'sse', 'open', sse.path],
+      ['sseMessage', Post(sse.messagesPath), 'sse', 'message', sse.messagesPath],
+    );
   }
   const prototype = McpController.prototype as unknown as Record<string, unknown>;
-  for (const [name, route, endpoint, method] of routes) {
+  for (const [name, route, endpoint, method, path] of routes) {
     prototype[name] = function (this: McpController, request: unknown, reply: unknown) {
       const target = this[endpoint] as unknown as Record<string, (request: unknown, reply: unknown) => Promise<void>>;
       return target[method].call(target, request, reply);
     };
+    // On Fastify, marks the route for McpHttpGate (body limit, origin check, JSON-RPC body errors).
+    Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { [MCP_FASTIFY_ROUTE_KEY]: path }, prototype[name] as object);
     const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
     route(prototype, name, descriptor);
     Req()(prototype, name, 0);

@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import {
+  InitializeRequestSchema,
+  isJSONRPCErrorResponse,
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { MCP_PROTOCOL_VERSION_HEADER, MCP_SESSION_ID_HEADER } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
 import { ModernEndpoint } from '../modern/modern-endpoint.js';
+import { formatZodIssues } from '../registry/schema.js';
 import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
@@ -23,19 +33,23 @@ import {
   toHttpExchange,
   type HttpExchange,
 } from './http-exchange.js';
-import {
-  DEFAULT_KEEP_ALIVE_MS,
-  DEFAULT_MAX_BODY_BYTES,
-  resolveStreamableHttpOptions,
-  type ResolvedStreamableHttpOptions,
-} from './transport-options.js';
+import { resolveStreamableHttpOptions, type ResolvedStreamableHttpOptions } from './transport-options.js';
+import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
+import { nestsDeeperThan } from './mcp-body-parser.js';
 
 const INVALID_REQUEST = -32600;
+const INVALID_PARAMS = -32602;
 /** Spec 2025-11-25: transport-level errors without a JSON-RPC id use this code (SDK convention). */
 const SERVER_ERROR = -32000;
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Whether the SDK's protocol will take the message: it silently drops what its schemas refuse (e.g. `_meta: 5`). */
+function protocolAccepts(message: JSONRPCMessage): boolean {
+  if ('method' in message) return 'id' in message && message.id !== undefined ? isJSONRPCRequest(message) : isJSONRPCNotification(message);
+  return isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
 }
 
 function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
@@ -49,6 +63,7 @@ function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
 @Injectable()
 export class StreamableHttpEndpoint {
   readonly options: ResolvedStreamableHttpOptions;
+  readonly limits: ResolvedMcpLimits;
 
   constructor(
     private readonly dispatcher: McpDispatcher,
@@ -58,6 +73,7 @@ export class StreamableHttpEndpoint {
     private readonly modern: ModernEndpoint,
   ) {
     this.options = resolveStreamableHttpOptions(moduleOptions.transports) ?? resolveStreamableHttpOptions({})!;
+    this.limits = resolveMcpLimits(moduleOptions.limits);
   }
 
   async post(request: unknown, reply: unknown): Promise<void> {
@@ -72,12 +88,20 @@ export class StreamableHttpEndpoint {
     }
     let body = parsedBody(request);
     if (body === undefined) {
-      const read = await readJsonBody(req, DEFAULT_MAX_BODY_BYTES);
+      const read = await readJsonBody(req, this.limits.maxBodyBytes);
       if (!read.ok) return sendJsonRpcError(res, read.status, read.code, read.message);
       body = read.value;
     }
     if (Array.isArray(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.batchNotSupported());
     if (!isJsonRpcMessage(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.invalidJsonRpc());
+    const id = 'id' in body ? (body.id ?? null) : null;
+    if (nestsDeeperThan(body, this.limits.maxJsonDepth)) {
+      return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.tooDeep(this.limits.maxJsonDepth), {}, id);
+    }
+    if (!protocolAccepts(body)) {
+      const method = 'method' in body ? body.method : 'response';
+      return sendJsonRpcError(res, 400, INVALID_PARAMS, McpMessages.invalidParams(method, McpMessages.invalidMeta()), {}, id);
+    }
     // 2026-07-28 requests (their _meta names the protocol version) take the modern path; the rest stays here.
     if (await this.modern.handlePost(exchange, body)) return;
 
@@ -90,6 +114,7 @@ export class StreamableHttpEndpoint {
     const session = this.findSession(exchange);
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
+    if (isRequest(body) && !this.checkStreamLimit(exchange, session, headers, body.id)) return;
     this.run(exchange, session.id, () => this.deliver(exchange, session.transport, body as JSONRPCMessage, headers));
   }
 
@@ -101,14 +126,21 @@ export class StreamableHttpEndpoint {
     if (!accepts(req.headers.accept, 'text/event-stream')) {
       return sendJsonRpcError(res, 406, SERVER_ERROR, McpMessages.notAcceptable('text/event-stream'));
     }
+    if (this.sessions.draining) return this.refuseNewWork(exchange, 'draining');
     const session = this.findSession(exchange);
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
+    if (!this.checkStreamLimit(exchange, session, headers, null)) return;
     const stream = new McpResponseStream(res, 'sse', headers);
     if (!session.transport.attachStandalone(stream)) {
       return sendJsonRpcError(res, 409, SERVER_ERROR, McpMessages.streamAlreadyOpen());
     }
-    stream.openNow(DEFAULT_KEEP_ALIVE_MS);
+    stream.openNow(this.limits.keepAliveMs);
+  }
+
+  /** OPTIONS that is not a CORS preflight answered by the gate: which methods this route serves. */
+  async allow(request: unknown, reply: unknown): Promise<void> {
+    sendEmpty(toHttpExchange(request, reply).res, 204, { allow: 'GET, POST, DELETE, OPTIONS' });
   }
 
   async delete(request: unknown, reply: unknown): Promise<void> {
@@ -131,8 +163,15 @@ export class StreamableHttpEndpoint {
     if (headerValue(exchange.req.headers[MCP_SESSION_ID_HEADER])) {
       return sendJsonRpcError(exchange.res, 400, INVALID_REQUEST, McpMessages.alreadyInitialized(), {}, message.id);
     }
+    const parsed = InitializeRequestSchema.safeParse(message);
+    if (!parsed.success) {
+      const detail = formatZodIssues(parsed.error.issues);
+      return sendJsonRpcError(exchange.res, 400, INVALID_PARAMS, McpMessages.invalidParams('initialize', detail), {}, message.id);
+    }
+    const admission = this.sessions.admission();
+    if (admission !== 'open') return this.refuseNewWork(exchange, admission, message.id);
     const id = randomUUID();
-    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id));
+    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id), this.transportOptions());
     const { server, state } = this.dispatcher.createServer(id);
     await server.connect(transport);
     const session: McpSession = { id, transport, server, state, lastSeen: Date.now() };
@@ -146,12 +185,34 @@ export class StreamableHttpEndpoint {
   /** Stateless: a fresh protocol connection for this one message, closed when its answer is written. */
   private async serveStateless(exchange: HttpExchange, message: JSONRPCMessage): Promise<void> {
     if (!isRequest(message)) return sendEmpty(exchange.res, 202);
-    const transport = new StreamableHttpTransport(undefined);
-    const { server } = this.dispatcher.createServer(undefined);
-    await server.connect(transport);
-    const stream = this.run(exchange, undefined, () => this.deliver(exchange, transport, message, {}));
-    await stream?.done;
-    await server.close();
+    if (this.sessions.draining) return this.refuseNewWork(exchange, 'draining', message.id);
+    await this.sessions.trackStateless(async () => {
+      const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions());
+      const { server } = this.dispatcher.createServer(undefined);
+      await server.connect(transport);
+      const stream = this.run(exchange, undefined, () => this.deliver(exchange, transport, message, {}));
+      await stream?.done;
+      await server.close();
+    });
+  }
+
+  private transportOptions() {
+    return { requestTimeoutMs: this.limits.requestTimeoutMs, keepAliveMs: this.limits.keepAliveMs };
+  }
+
+  /** 503 with Retry-After: the server is full of sessions, or shutting down. */
+  private refuseNewWork(exchange: HttpExchange, why: 'full' | 'draining', id: string | number | null = null): void {
+    const message = why === 'full' ? McpMessages.tooManySessions() : McpMessages.shuttingDown();
+    sendJsonRpcError(exchange.res, 503, SERVER_ERROR, message, { 'retry-after': String(this.limits.retryAfterSeconds) }, id);
+  }
+
+  /** 429 with Retry-After when the session already has `maxStreamsPerSession` open responses. */
+  private checkStreamLimit(exchange: HttpExchange, session: McpSession, headers: OutgoingHttpHeaders, id: string | number | null): boolean {
+    const limit = this.limits.maxStreamsPerSession;
+    if (limit === 0 || session.transport.openStreams < limit) return true;
+    const retry = { ...headers, 'retry-after': String(this.limits.retryAfterSeconds) };
+    sendJsonRpcError(exchange.res, 429, SERVER_ERROR, McpMessages.tooManyStreams(limit), retry, id);
+    return false;
   }
 
   /** Hands the message to the transport inside the request context; returns the response stream of a request. */

@@ -1,6 +1,14 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { McpMessages } from '../mcp.messages.js';
 import type { McpResponseStream } from './mcp-response-stream.js';
+
+export interface StreamableHttpTransportOptions {
+  /** Longest time a request may wait for its answer; 0 or unset: no limit. */
+  requestTimeoutMs?: number;
+  /** Keep-alive comments on SSE responses that wait this long; 0 or unset: none. */
+  keepAliveMs?: number;
+}
 
 function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown }) {
   return 'result' in message || 'error' in message;
@@ -27,6 +35,7 @@ export class StreamableHttpTransport implements Transport {
     readonly sessionId?: string,
     /** Called once when the transport closes, after the protocol's own `onclose`. */
     private readonly onClosed?: () => void,
+    private readonly options: StreamableHttpTransportOptions = {},
   ) {}
 
   async start(): Promise<void> {}
@@ -36,15 +45,32 @@ export class StreamableHttpTransport implements Transport {
     return this.inFlight.size;
   }
 
+  /** Open responses: requests waiting for their answer plus the standalone stream. */
+  get openStreams(): number {
+    return this.inFlight.size + (this.standalone?.isOpen ? 1 : 0);
+  }
+
   /** Hands a request to the protocol; its answer goes to `stream`. False if a request with that id is in flight. */
   handleRequest(message: JSONRPCRequest, stream: McpResponseStream): boolean {
     if (this.inFlight.has(message.id)) return false;
     this.inFlight.set(message.id, stream);
+    const { requestTimeoutMs, keepAliveMs } = this.options;
+    const timer = requestTimeoutMs ? setTimeout(() => this.timeOut(message.id, stream, requestTimeoutMs), requestTimeoutMs) : undefined;
     void stream.done.then(() => {
+      clearTimeout(timer);
       if (this.inFlight.get(message.id) === stream) this.inFlight.delete(message.id);
     });
+    if (keepAliveMs) stream.keepAliveAfter(keepAliveMs);
     this.onmessage?.(message);
     return true;
+  }
+
+  /** A request past its time: its handler is aborted (as if cancelled) and the caller gets an error. */
+  private timeOut(id: RequestId, stream: McpResponseStream, ms: number): void {
+    if (this.inFlight.get(id) !== stream) return;
+    this.inFlight.delete(id);
+    this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'timeout' } });
+    stream.finish({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: McpMessages.requestTimedOut(ms) } });
   }
 
   /** Hands a notification or a response (to a server request) to the protocol. */
@@ -65,6 +91,11 @@ export class StreamableHttpTransport implements Transport {
       if (this.standalone === stream) this.standalone = undefined;
     });
     return true;
+  }
+
+  /** Ends the standalone stream, if open (shutdown: the client may reconnect elsewhere). */
+  endStandalone(): void {
+    this.standalone?.end();
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {

@@ -1,5 +1,6 @@
 import { DEFAULT_SSE_MESSAGES_PATH, DEFAULT_SSE_PATH, DEFAULT_STREAMABLE_HTTP_PATH } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
+import { DEFAULT_MCP_LIMITS } from './mcp-limits.js';
 import type { McpTransportsOptions } from '../interfaces/mcp-options.interface.js';
 
 export interface ResolvedStreamableHttpOptions {
@@ -8,10 +9,10 @@ export interface ResolvedStreamableHttpOptions {
   jsonResponse: boolean;
 }
 
-/** Largest request body read by the transport itself (when no body parser ran), like the SDK: 4 MiB. */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** Interval of keep-alive comments on standalone SSE streams. */
-export const DEFAULT_KEEP_ALIVE_MS = 25_000;
+/** Largest request body on the MCP routes by default, like the SDK: 4 MiB (`limits.maxBodyBytes`). */
+export const DEFAULT_MAX_BODY_BYTES = DEFAULT_MCP_LIMITS.maxBodyBytes;
+/** Interval of keep-alive comments on SSE streams by default (`limits.keepAliveMs`). */
+export const DEFAULT_KEEP_ALIVE_MS = DEFAULT_MCP_LIMITS.keepAliveMs;
 
 /** The Streamable HTTP options with defaults applied, or `undefined` when the transport is turned off. */
 export function resolveStreamableHttpOptions(transports: McpTransportsOptions | undefined): ResolvedStreamableHttpOptions | undefined {

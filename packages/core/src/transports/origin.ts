@@ -1,0 +1,109 @@
+import { isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { McpMessages } from '../mcp.messages.js';
+
+/** What decides which origins and hosts may reach the MCP routes (DNS-rebinding protection). */
+export interface OriginPolicy {
+  /** Exact origins (`https://app.example.com`), or `*`. Unset: same-origin, plus loopback origins on a loopback server. */
+  readonly allowedOrigins?: readonly string[];
+  /** Host names or `host:port`, or `*`. Unset: loopback hosts only on a loopback server, anything otherwise. */
+  readonly allowedHosts?: readonly string[];
+  /** Take host and scheme from X-Forwarded-Host / X-Forwarded-Proto. */
+  readonly trustProxy: boolean;
+}
+
+export type OriginVerdict = { ok: true; origin?: string } | { ok: false; message: string };
+
+function first(value: string | string[] | undefined): string | undefined {
+  const single = Array.isArray(value) ? value[0] : value;
+  return single?.split(',')[0].trim() || undefined;
+}
+
+/** Whether an IP address (as `server.address()` gives it) is a loopback address. */
+export function isLoopbackAddress(address: string): boolean {
+  const ip = address.replace(/^::ffff:/i, '');
+  if (isIP(ip) === 4) return ip.startsWith('127.');
+  return ip === '::1';
+}
+
+/** Whether a URL host name (`localhost`, `127.0.0.1`, `[::1]`, `app.localhost`) names this machine. */
+export function isLoopbackHostname(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name.endsWith('.localhost') || (isIP(name) !== 0 && isLoopbackAddress(name));
+}
+
+/** The host the client addressed (`host[:port]`), from Host, or X-Forwarded-Host behind a trusted proxy. */
+export function requestHost(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  return (trustProxy && first(req.headers['x-forwarded-host'])) || first(req.headers.host);
+}
+
+/** The scheme the client used: X-Forwarded-Proto behind a trusted proxy, else the connection's. */
+export function requestProtocol(req: IncomingMessage, trustProxy: boolean): 'http' | 'https' {
+  const forwarded = trustProxy ? first(req.headers['x-forwarded-proto'])?.toLowerCase() : undefined;
+  if (forwarded === 'https' || forwarded === 'http') return forwarded;
+  return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+}
+
+function parseHost(host: string, protocol: string): { hostname: string; port: string } | undefined {
+  try {
+    const url = new URL(`${protocol}://${host}`);
+    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) return undefined;
+    return { hostname: url.hostname.toLowerCase(), port: url.port || (protocol === 'https' ? '443' : '80') };
+  } catch {
+    return undefined;
+  }
+}
+
+function normalizeOrigin(origin: string): string | undefined {
+  if (origin === 'null') return 'null';
+  try {
+    const url = new URL(origin);
+    return url.origin === 'null' ? undefined : url.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostAllowed(host: { hostname: string; port: string }, allowed: readonly string[], protocol: string): boolean {
+  return allowed.some((entry) => {
+    if (entry === '*') return true;
+    const wanted = parseHost(entry, protocol);
+    if (!wanted) return false;
+    const portGiven = /:\d+$/.test(entry.replace(/^\[[^\]]*\]/, ''));
+    return wanted.hostname === host.hostname && (!portGiven || wanted.port === host.port);
+  });
+}
+
+/**
+ * Checks the Host and Origin of a request to the MCP routes (MCP 2025-11-25: servers MUST validate Origin).
+ * `loopbackServer`: the app listens on a loopback address, so only this machine should be talking to it.
+ */
+export function checkOrigin(req: IncomingMessage, policy: OriginPolicy, loopbackServer: boolean): OriginVerdict {
+  const protocol = requestProtocol(req, policy.trustProxy);
+  const rawHost = requestHost(req, policy.trustProxy) ?? '';
+  const host = parseHost(rawHost, protocol);
+  const hostChecked = policy.allowedHosts !== undefined || loopbackServer;
+  if (hostChecked) {
+    const ok = host
+      ? policy.allowedHosts
+        ? hostAllowed(host, policy.allowedHosts, protocol)
+        : isLoopbackHostname(host.hostname)
+      : false;
+    if (!ok) return { ok: false, message: McpMessages.forbiddenHost(rawHost) };
+  }
+
+  const rawOrigin = first(req.headers.origin);
+  if (rawOrigin === undefined) return { ok: true };
+  const origin = normalizeOrigin(rawOrigin);
+  if (origin === undefined) return { ok: false, message: McpMessages.forbiddenOrigin(rawOrigin) };
+  if (policy.allowedOrigins?.some((entry) => entry === '*' || normalizeOrigin(entry) === origin)) return { ok: true, origin };
+  if (origin !== 'null') {
+    const sameOrigin = host !== undefined && normalizeOrigin(`${protocol}://${rawHost}`) === origin;
+    if (sameOrigin) return { ok: true, origin };
+    if (!policy.allowedOrigins && loopbackServer) {
+      const { protocol: scheme, hostname } = new URL(origin);
+      if ((scheme === 'http:' || scheme === 'https:') && isLoopbackHostname(hostname)) return { ok: true, origin };
+    }
+  }
+  return { ok: false, message: McpMessages.forbiddenOrigin(rawOrigin) };
+}
