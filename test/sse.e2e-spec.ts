@@ -145,3 +145,29 @@ describe('legacy HTTP+SSE transport', () => {
     });
   });
 });
+
+describe('legacy HTTP+SSE transport limits', () => {
+  it('refuses a new stream with 503 when the server holds maxSessions, and checks posted messages like Streamable HTTP', async () => {
+    const module = McpModule.forRoot({ name: 'sse-limits', version: '1', limits: { maxSessions: 1, maxJsonDepth: 8 }, transports: { sse: {} } });
+    const { app, url } = await startApp({ imports: [module], providers: [EchoTools] });
+    const first = await connectSse(url('/sse'));
+    const refused = await fetch(url('/sse'), { headers: { accept: 'text/event-stream' } });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect((await refused.json()).error.message).toMatch(/as many sessions as it allows/);
+
+    const sessions = app.get(SseSessions);
+    const [sessionId] = [...(sessions as unknown as { sessions: Map<string, unknown> }).sessions.keys()];
+    let deep: unknown = 1;
+    for (let i = 0; i < 20; i++) deep = [deep];
+    const posted = await fetch(url(`/messages?sessionId=${sessionId}`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: { deep } } }),
+    });
+    expect(posted.status).toBe(400);
+    expect(await posted.json()).toMatchObject({ id: 7, error: { code: -32600, message: expect.stringContaining('deeper than 8') } });
+    await first.close();
+    await app.close();
+  });
+});

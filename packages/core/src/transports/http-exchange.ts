@@ -1,3 +1,4 @@
+import { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /**
@@ -31,6 +32,12 @@ export function parsedBody(request: unknown): unknown {
 }
 
 export { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
+
+/** The body of an MCP POST: the one the MCP gate or the platform's parser left, else read here up to `limit`. */
+export async function readMcpBody(exchange: HttpExchange, limit: number): Promise<BodyOutcome> {
+  const body = parsedBody(exchange.request);
+  return body === undefined ? readJsonBody(exchange.req, limit) : { ok: true, value: body };
+}
 
 /** Whether an Accept header admits `type` (an exact type, `type/*` or `*\/*`). */
 export function accepts(accept: string | undefined, type: string): boolean {

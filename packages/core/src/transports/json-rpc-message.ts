@@ -1,4 +1,16 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import {
+  isJSONRPCErrorResponse,
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  type JSONRPCMessage,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import { McpMessages } from '../mcp.messages.js';
+import { nestsDeeperThan } from './mcp-body-parser.js';
+
+const INVALID_REQUEST = -32600;
+const INVALID_PARAMS = -32602;
 
 /** Whether a parsed body is one JSON-RPC 2.0 message (request, notification or response), checked cheaply. */
 export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
@@ -10,4 +22,31 @@ export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
     return (id === undefined || validId) && (message.params === undefined || (typeof message.params === 'object' && message.params !== null));
   }
   return validId && ('result' in message || 'error' in message);
+}
+
+/** Whether the SDK's protocol will take the message: it silently drops what its schemas refuse (e.g. `_meta: 5`). */
+function protocolAccepts(message: JSONRPCMessage): boolean {
+  if ('method' in message) return 'id' in message && message.id !== undefined ? isJSONRPCRequest(message) : isJSONRPCNotification(message);
+  return isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
+}
+
+export type JsonRpcBodyCheck =
+  | { ok: true; message: JSONRPCMessage }
+  | { ok: false; status: number; code: number; message: string; id: RequestId | null };
+
+/**
+ * Checks a parsed POST body before any transport sees it: one JSON-RPC message (batches refused: MCP 2025-06-18
+ * removed them), nested no deeper than `maxDepth`, and of a shape the SDK's protocol accepts (so no message is
+ * dropped silently, leaving the client waiting).
+ */
+export function checkJsonRpcBody(body: unknown, maxDepth: number): JsonRpcBodyCheck {
+  if (Array.isArray(body)) return { ok: false, status: 400, code: INVALID_REQUEST, message: McpMessages.batchNotSupported(), id: null };
+  if (!isJsonRpcMessage(body)) return { ok: false, status: 400, code: INVALID_REQUEST, message: McpMessages.invalidJsonRpc(), id: null };
+  const id = 'id' in body ? (body.id ?? null) : null;
+  if (nestsDeeperThan(body, maxDepth)) return { ok: false, status: 400, code: INVALID_REQUEST, message: McpMessages.tooDeep(maxDepth), id };
+  if (!protocolAccepts(body)) {
+    const method = 'method' in body ? body.method : 'response';
+    return { ok: false, status: 400, code: INVALID_PARAMS, message: McpMessages.invalidParams(method, McpMessages.invalidMeta()), id };
+  }
+  return { ok: true, message: body };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { McpMessages } from '../mcp.messages.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
@@ -8,20 +7,11 @@ import { McpDispatcher } from '../execution/mcp-dispatcher.js';
 import { runInMcpRequestContext } from '../context/request-context.js';
 import { SseSessions } from './sse-sessions.js';
 import { SseTransport } from './sse.transport.js';
-import { isJsonRpcMessage } from './json-rpc-message.js';
-import {
-  accepts,
-  isJsonContentType,
-  parsedBody,
-  readJsonBody,
-  sendEmpty,
-  sendJsonRpcError,
-  toHttpExchange,
-  type HttpExchange,
-} from './http-exchange.js';
-import { DEFAULT_MAX_BODY_BYTES, resolveSseOptions, type ResolvedSseOptions } from './transport-options.js';
+import { checkJsonRpcBody } from './json-rpc-message.js';
+import { accepts, isJsonContentType, readMcpBody, sendEmpty, sendJsonRpcError, toHttpExchange, type HttpExchange } from './http-exchange.js';
+import { resolveSseOptions, type ResolvedSseOptions } from './transport-options.js';
+import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
 
-const INVALID_REQUEST = -32600;
 const SERVER_ERROR = -32000;
 
 /** The path of the request as the client sent it (global prefix and version included), without the query. */
@@ -48,6 +38,7 @@ function sessionIdOf(exchange: HttpExchange): string | undefined {
 @Injectable()
 export class SseEndpoint {
   readonly options?: ResolvedSseOptions;
+  private readonly limits: ResolvedMcpLimits;
 
   constructor(
     private readonly dispatcher: McpDispatcher,
@@ -55,6 +46,7 @@ export class SseEndpoint {
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
   ) {
     this.options = resolveSseOptions(moduleOptions.transports);
+    this.limits = resolveMcpLimits(moduleOptions.limits);
   }
 
   /** GET: opens the stream; its first event (`endpoint`) tells the client where to POST. */
@@ -63,6 +55,11 @@ export class SseEndpoint {
     const accept = exchange.req.headers.accept;
     if (accept && !accepts(accept, 'text/event-stream')) {
       return sendJsonRpcError(exchange.res, 406, SERVER_ERROR, McpMessages.notAcceptable('text/event-stream'));
+    }
+    if (this.sessions.size >= this.limits.maxSessions) {
+      return sendJsonRpcError(exchange.res, 503, SERVER_ERROR, McpMessages.tooManySessions(), {
+        'retry-after': String(this.limits.retryAfterSeconds),
+      });
     }
     const id = randomUUID();
     const transport = new SseTransport(id, exchange.res, this.messagesUrl(exchange, id), this.options!.keepAliveMs, () =>
@@ -86,15 +83,11 @@ export class SseEndpoint {
     if (!isJsonContentType(req.headers['content-type'])) {
       return sendJsonRpcError(res, 415, SERVER_ERROR, McpMessages.unsupportedMediaType());
     }
-    let body = parsedBody(request);
-    if (body === undefined) {
-      const read = await readJsonBody(req, DEFAULT_MAX_BODY_BYTES);
-      if (!read.ok) return sendJsonRpcError(res, read.status, read.code, read.message);
-      body = read.value;
-    }
-    if (Array.isArray(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.batchNotSupported());
-    if (!isJsonRpcMessage(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.invalidJsonRpc());
-    const message: JSONRPCMessage = body;
+    const read = await readMcpBody(exchange, this.limits.maxBodyBytes);
+    if (!read.ok) return sendJsonRpcError(res, read.status, read.code, read.message);
+    const checked = checkJsonRpcBody(read.value, this.limits.maxJsonDepth);
+    if (!checked.ok) return sendJsonRpcError(res, checked.status, checked.code, checked.message, {}, checked.id);
+    const message = checked.message;
     // The handler runs in the context of THIS POST: getHttpRequest() and headers are this request's.
     runInMcpRequestContext(
       { request: exchange.request, raw: req, response: res, serverName: this.moduleOptions.name, sessionId: id },

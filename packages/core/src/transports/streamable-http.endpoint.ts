@@ -3,10 +3,6 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   InitializeRequestSchema,
-  isJSONRPCErrorResponse,
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
   SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCMessage,
   type JSONRPCRequest,
@@ -22,20 +18,18 @@ import { runInMcpRequestContext, type McpRequestContextStore } from '../context/
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
 import { StreamableHttpTransport } from './streamable-http.transport.js';
-import { isJsonRpcMessage } from './json-rpc-message.js';
+import { checkJsonRpcBody } from './json-rpc-message.js';
 import {
+  type HttpExchange,
   accepts,
   isJsonContentType,
-  parsedBody,
-  readJsonBody,
+  readMcpBody,
   sendEmpty,
   sendJsonRpcError,
   toHttpExchange,
-  type HttpExchange,
 } from './http-exchange.js';
 import { resolveStreamableHttpOptions, type ResolvedStreamableHttpOptions } from './transport-options.js';
 import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
-import { nestsDeeperThan } from './mcp-body-parser.js';
 
 const INVALID_REQUEST = -32600;
 const INVALID_PARAMS = -32602;
@@ -44,12 +38,6 @@ const SERVER_ERROR = -32000;
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Whether the SDK's protocol will take the message: it silently drops what its schemas refuse (e.g. `_meta: 5`). */
-function protocolAccepts(message: JSONRPCMessage): boolean {
-  if ('method' in message) return 'id' in message && message.id !== undefined ? isJSONRPCRequest(message) : isJSONRPCNotification(message);
-  return isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
 }
 
 function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
@@ -86,22 +74,11 @@ export class StreamableHttpEndpoint {
     if (!isJsonContentType(req.headers['content-type'])) {
       return sendJsonRpcError(res, 415, SERVER_ERROR, McpMessages.unsupportedMediaType());
     }
-    let body = parsedBody(request);
-    if (body === undefined) {
-      const read = await readJsonBody(req, this.limits.maxBodyBytes);
-      if (!read.ok) return sendJsonRpcError(res, read.status, read.code, read.message);
-      body = read.value;
-    }
-    if (Array.isArray(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.batchNotSupported());
-    if (!isJsonRpcMessage(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.invalidJsonRpc());
-    const id = 'id' in body ? (body.id ?? null) : null;
-    if (nestsDeeperThan(body, this.limits.maxJsonDepth)) {
-      return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.tooDeep(this.limits.maxJsonDepth), {}, id);
-    }
-    if (!protocolAccepts(body)) {
-      const method = 'method' in body ? body.method : 'response';
-      return sendJsonRpcError(res, 400, INVALID_PARAMS, McpMessages.invalidParams(method, McpMessages.invalidMeta()), {}, id);
-    }
+    const read = await readMcpBody(exchange, this.limits.maxBodyBytes);
+    if (!read.ok) return sendJsonRpcError(res, read.status, read.code, read.message);
+    const checked = checkJsonRpcBody(read.value, this.limits.maxJsonDepth);
+    if (!checked.ok) return sendJsonRpcError(res, checked.status, checked.code, checked.message, {}, checked.id);
+    const body = checked.message;
     // 2026-07-28 requests (their _meta names the protocol version) take the modern path; the rest stays here.
     if (await this.modern.handlePost(exchange, body)) return;
 
@@ -115,7 +92,7 @@ export class StreamableHttpEndpoint {
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
     if (isRequest(body) && !this.checkStreamLimit(exchange, session, headers, body.id)) return;
-    this.run(exchange, session.id, () => this.deliver(exchange, session.transport, body as JSONRPCMessage, headers));
+    this.run(exchange, session.id, () => this.deliver(exchange, session.transport, body, headers));
   }
 
   async get(request: unknown, reply: unknown): Promise<void> {

@@ -9,8 +9,6 @@ export interface ResolvedStreamableHttpOptions {
   jsonResponse: boolean;
 }
 
-/** Largest request body on the MCP routes by default, like the SDK: 4 MiB (`limits.maxBodyBytes`). */
-export const DEFAULT_MAX_BODY_BYTES = DEFAULT_MCP_LIMITS.maxBodyBytes;
 /** Interval of keep-alive comments on SSE streams by default (`limits.keepAliveMs`). */
 export const DEFAULT_KEEP_ALIVE_MS = DEFAULT_MCP_LIMITS.keepAliveMs;
 
