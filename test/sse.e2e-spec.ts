@@ -154,7 +154,7 @@ describe('legacy HTTP+SSE transport limits', () => {
     const refused = await fetch(url('/sse'), { headers: { accept: 'text/event-stream' } });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
-    expect((await refused.json()).error.message).toMatch(/as many sessions as it allows/);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/as many sessions as it allows/);
 
     const sessions = app.get(SseSessions);
     const [sessionId] = [...(sessions as unknown as { sessions: Map<string, unknown> }).sessions.keys()];
