@@ -18,5 +18,6 @@ export type { McpHandlerArgs } from './execution/mcp-params.factory.js';
 export { McpRegistry } from './registry/mcp-registry.js';
 export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-registry.types.js';
 export { McpSessions } from './transports/mcp-sessions.js';
+export { InMemoryEventStore, type McpEventStore, type InMemoryEventStoreOptions } from './transports/event-store.js';
 export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.js';
 export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';

@@ -99,6 +99,19 @@ export class McpContext {
     return true;
   }
 
+  /**
+   * Closes the SSE stream that carries this request's messages, so the client reconnects (after the `retry`
+   * the server sent) with Last-Event-ID and receives the rest from the event store: polling for long-running
+   * work (SEP-1699). Returns false (and does nothing) unless the transport has `resumability` and this request's
+   * answer goes on an SSE stream. The stream is closed after the events already sent, and only if the client got
+   * an event id to resume from (clients before 2025-11-25 get no priming event: their stream stays open).
+   */
+  closeSSEStream(): boolean {
+    if (!this.extra.closeSSEStream) return false;
+    this.extra.closeSSEStream();
+    return true;
+  }
+
   private async sendLog(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
     if (!this.state.wantsLog(level)) return;
     await this.extra.sendNotification({

@@ -10,7 +10,8 @@ import { McpDispatcher } from '../execution/mcp-dispatcher.js';
 import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
-import { StreamableHttpTransport } from './streamable-http.transport.js';
+import { StreamableHttpTransport, type TransportResumability } from './streamable-http.transport.js';
+import { InMemoryEventStore } from './event-store.js';
 import {
   accepts,
   isJsonContentType,
@@ -58,6 +59,7 @@ function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
 @Injectable()
 export class StreamableHttpEndpoint {
   readonly options: ResolvedStreamableHttpOptions;
+  private readonly resumability?: TransportResumability;
 
   constructor(
     private readonly dispatcher: McpDispatcher,
@@ -65,6 +67,8 @@ export class StreamableHttpEndpoint {
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
   ) {
     this.options = resolveStreamableHttpOptions(moduleOptions.transports) ?? resolveStreamableHttpOptions({})!;
+    const resumability = this.options.resumability;
+    if (resumability) this.resumability = { store: resumability.eventStore ?? new InMemoryEventStore(), retryMs: resumability.retryMs };
   }
 
   async post(request: unknown, reply: unknown): Promise<void> {
@@ -109,8 +113,9 @@ export class StreamableHttpEndpoint {
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
     const stream = new McpResponseStream(res, 'sse', headers);
-    if (!session.transport.attachStandalone(stream)) {
-      return sendJsonRpcError(res, 409, SERVER_ERROR, McpMessages.streamAlreadyOpen());
+    const lastEventId = headerValue(req.headers['last-event-id']);
+    if (!(await session.transport.attachStream(stream, lastEventId, this.clientVersion(exchange)))) {
+      return sendJsonRpcError(res, 409, SERVER_ERROR, McpMessages.streamAlreadyOpen(), headers);
     }
     stream.openNow(DEFAULT_KEEP_ALIVE_MS);
   }
@@ -133,7 +138,7 @@ export class StreamableHttpEndpoint {
       return sendJsonRpcError(exchange.res, 400, INVALID_REQUEST, McpMessages.alreadyInitialized(), {}, message.id);
     }
     const id = randomUUID();
-    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id));
+    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id), this.resumability);
     const { server, state } = this.dispatcher.createServer(id);
     await server.connect(transport);
     const session: McpSession = { id, transport, server, state, lastSeen: Date.now() };
@@ -168,11 +173,19 @@ export class StreamableHttpEndpoint {
       return undefined;
     }
     const stream = new McpResponseStream(exchange.res, this.options.jsonResponse ? 'json' : 'sse', headers);
-    if (!transport.handleRequest(message, stream)) {
+    if (!transport.handleRequest(message, stream, this.clientVersion(exchange, message))) {
       sendJsonRpcError(exchange.res, 409, INVALID_REQUEST, McpMessages.duplicateRequestId(message.id), headers, message.id);
       return undefined;
     }
     return stream;
+  }
+
+  /** The protocol version an HTTP request announces: its MCP-Protocol-Version header, or initialize's params. */
+  private clientVersion(exchange: HttpExchange, message?: JSONRPCRequest): string | undefined {
+    const version =
+      headerValue(exchange.req.headers[MCP_PROTOCOL_VERSION_HEADER]) ??
+      (message?.method === 'initialize' ? (message.params as { protocolVersion?: unknown } | undefined)?.protocolVersion : undefined);
+    return typeof version === 'string' ? version : undefined;
   }
 
   private run<T>(exchange: HttpExchange, sessionId: string | undefined, fn: () => T): T {
