@@ -96,7 +96,7 @@ function runSuite(mode, scenario) {
     child.on('error', fail);
     child.on('exit', (code) => {
       // The suite's summary marks a scenario ✓ (no failed check) or ✗; with a baseline it also fails on warnings.
-      const failing = new Set([...output.matchAll(/^\s+✗ (\S+)$/gm)].map(([, name]) => name));
+      const failing = new Set([...output.matchAll(/^\s+[✗~] (\S+)$/gm)].map(([, name]) => name));
       const scenarios = [...output.matchAll(/^([✓✗]) (\S+): \d+ passed, \d+ failed/gm)].map(([, mark, name]) => ({
         name,
         ok: mark === '✓' && !failing.has(name),

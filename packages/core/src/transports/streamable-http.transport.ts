@@ -167,6 +167,9 @@ export class StreamableHttpTransport implements Transport {
       this.streams.delete(streamId!);
     } else if (!stream || (!stream.resumable && !stream.response?.canStream)) {
       // Not tied to a request, or its response cannot carry it (JSON mode, ended): the standalone stream.
+      // Except progress: it only means something before the response, and on another connection it can arrive
+      // after it (clients then report an unknown progress token), so it is not sent when its response can't carry it.
+      if (stream && 'method' in message && message.method === 'notifications/progress') return;
       streamId = STANDALONE_STREAM_ID;
       stream = this.streams.get(streamId);
       if (!stream) return;
