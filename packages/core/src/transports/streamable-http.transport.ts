@@ -119,8 +119,8 @@ export class StreamableHttpTransport implements Transport {
   /**
    * Attaches a GET stream: the session's standalone stream, or — with `lastEventId` on a resumable session — the
    * stream that event belongs to, after replaying the events the client missed (a stream whose request was
-   * answered meanwhile ends after the replay). An unknown or expired id opens the standalone stream.
-   * False if that stream already has an open response.
+   * answered meanwhile ends after the replay; a connection still held for that stream is replaced). An unknown or
+   * expired id opens the standalone stream. False if the standalone stream is wanted and already has an open response.
    */
   attachStream(response: McpResponseStream, lastEventId?: string, clientVersion?: string): boolean | Promise<boolean> {
     if (!this.resumable) return this.attachStandalone(response, false);
@@ -194,10 +194,13 @@ export class StreamableHttpTransport implements Transport {
     return true;
   }
 
-  /** Replays missed events on a new response and, if the stream is still live, attaches the response to it. */
+  /**
+   * Replays missed events on a new response and, if the stream is still live, attaches the response to it. A
+   * connection the server still holds for that stream is replaced: the client proved with the event id that it
+   * is the one reading the stream, and a reconnecting client's old connection is usually dead already.
+   */
   private resume(streamId: string, response: McpResponseStream, replayed: [string, JSONRPCMessage][]): boolean {
     const live = this.streams.get(streamId);
-    if (live?.response?.isOpen) return false;
     for (const [eventId, message] of replayed) response.write(message, eventId);
     if (!live) {
       if (streamId === STANDALONE_STREAM_ID) return this.attachStandalone(response, true);
@@ -205,7 +208,9 @@ export class StreamableHttpTransport implements Transport {
       response.end();
       return true;
     }
+    const predecessor = live.response;
     live.response = response;
+    predecessor?.end();
     void response.done.then(() => this.detach(streamId, live, response));
     return true;
   }
