@@ -1,9 +1,10 @@
 import { Injectable, type INestApplication } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { InMemoryEventStore, McpContext, McpModule, McpTool, type McpStreamableHttpOptions } from '@nestmcp/core';
 import { createMcpClient } from '@nestmcp/core/testing';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startApp } from './fixtures/app.js';
-import { callTool, messages, openGetStream, openSession, readEvents, sessionHeaders } from './fixtures/sse-http.js';
+import { callTool, messages, openGetStream, openSession, readEvents } from './fixtures/sse-http.js';
 
 /** A gate a tool waits on, opened by the test: no timing in the assertions. */
 class Gate {
@@ -39,20 +40,24 @@ class PollingTools {
   }
 }
 
-function start(streamableHttp: McpStreamableHttpOptions) {
-  return startApp({
+async function start(streamableHttp: McpStreamableHttpOptions, platform: 'express' | 'fastify' = 'express') {
+  const moduleRef = await Test.createTestingModule({
     imports: [McpModule.forRoot({ name: 'resumable', version: '1.0.0', transports: { streamableHttp } })],
     providers: [PollingTools],
-  });
+  }).compile();
+  const app = platform === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
+  await app.listen(0, '127.0.0.1');
+  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, url: () => new URL('/mcp', base) };
 }
 
-describe('resumable SSE streams (SEP-1699)', () => {
+describe.each(['express', 'fastify'] as const)('resumable SSE streams (SEP-1699) on %s', (platform) => {
   const store = new InMemoryEventStore({ maxEventsPerSession: 100 });
   let app: INestApplication;
   let url: URL;
 
   beforeAll(async () => {
-    const started = await start({ path: '/mcp', resumability: { eventStore: store, retryMs: 20 } });
+    const started = await start({ path: '/mcp', resumability: { eventStore: store, retryMs: 20 } }, platform);
     app = started.app;
     url = started.url();
   });
@@ -153,7 +158,7 @@ describe('resumable SSE streams (SEP-1699)', () => {
     const sessionId = await openSession(url);
     await readEvents(await callTool(url, sessionId, 1, 'poll_me'));
     const before = store.sessionCount;
-    const deleted = await fetch(url, { method: 'DELETE', headers: sessionHeaders(sessionId) });
+    const deleted = await fetch(url, { method: 'DELETE', headers: { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' } });
     expect(deleted.status).toBe(200);
     expect(store.sessionCount).toBe(before - 1);
   });
