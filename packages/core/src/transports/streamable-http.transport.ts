@@ -125,11 +125,13 @@ export class StreamableHttpTransport implements Transport {
   attachStream(response: McpResponseStream, lastEventId?: string, clientVersion?: string): boolean | Promise<boolean> {
     if (!this.resumable) return this.attachStandalone(response, false);
     return this.enqueue(async () => {
+      if (this.closed) return false;
       if (lastEventId !== undefined) {
         const replayed: [string, JSONRPCMessage][] = [];
         const streamId = await this.resumability!.store.replayAfter(this.sessionId!, lastEventId, (id, message) => {
           replayed.push([id, message]);
         });
+        if (this.closed) return false;
         if (streamId !== undefined) return this.resume(streamId, response, replayed);
       }
       if (!this.attachStandalone(response, true)) return false;
@@ -156,6 +158,7 @@ export class StreamableHttpTransport implements Transport {
 
   /** Sends one message to the stream it belongs to; stores it first on a resumable stream. */
   private route(message: JSONRPCMessage, options?: TransportSendOptions): void | Promise<void> {
+    if (this.closed) return;
     const response = isResponse(message);
     const requestId = response ? message.id : options?.relatedRequestId;
     let streamId = requestId !== undefined ? this.requests.get(requestId) : undefined;
@@ -222,7 +225,7 @@ export class StreamableHttpTransport implements Transport {
   }
 
   private async prime(streamId: string, response: McpResponseStream): Promise<void> {
-    if (!response.canStream) return;
+    if (this.closed || !response.canStream) return;
     const eventId = await this.resumability!.store.append(this.sessionId!, streamId, null);
     response.prime(eventId, this.resumability!.retryMs);
   }
