@@ -21,6 +21,7 @@ export { SseSessions } from './transports/sse-sessions.js';
 export { McpRegistry } from './registry/mcp-registry.js';
 export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-registry.types.js';
 export { McpSessions } from './transports/mcp-sessions.js';
+export { InMemoryEventStore, type McpEventStore, type InMemoryEventStoreOptions } from './transports/event-store.js';
 export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.js';
 export type { McpClientInputs } from './execution/mcp-context.js';
 export { MODERN_PROTOCOL_VERSIONS } from './modern/protocol-era.js';

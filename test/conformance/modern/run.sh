@@ -1,16 +1,16 @@
 #!/bin/sh
 # Runs the 2026-07-28 requirement set of @modelcontextprotocol/conformance (0.2.0-alpha, Node 22 from this
-# folder's own node_modules) against the fixture built with @nestmcp/core decorators (served by the root's Node).
-# Usage: sh test/conformance/modern/run.sh   (from anywhere; installs this folder's runner on first use)
+# folder's own node_modules) against the shared conformance fixture (test/conformance/main.ts, stateful mode,
+# which serves both protocol revisions on one endpoint), run by the root's Node 20.
+# Usage: sh test/conformance/modern/run.sh   (from anywhere; `npm run conformance` runs it after the 2025 suite)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 PORT=${PORT:-3108}
 cd "$HERE"
 [ -x node_modules/.bin/conformance ] || npm ci --no-audit --no-fund
-(cd "$ROOT" && npm run build --silent)
-npx --no-install tsc -p tsconfig.json
-PORT=$PORT node dist/modern/main.js &
+[ -f "$ROOT/test/conformance/dist/main.js" ] || (cd "$ROOT" && npm run build --silent)
+(cd "$ROOT" && PORT=$PORT MCP_MODE=stateful exec node test/conformance/dist/main.js) &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT INT TERM
 i=0

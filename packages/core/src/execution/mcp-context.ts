@@ -21,7 +21,7 @@ import type { JsonSchemaObject } from '../interfaces/mcp-schema.interface.js';
 import type { McpSessionState } from './mcp-session-state.js';
 
 /** What the context uses of the protocol request it serves (the SDK's handler extra on the 2025 path). */
-export type McpContextExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sessionId' | 'requestId' | 'signal' | '_meta' | 'sendNotification'>;
+export type McpContextExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sessionId' | 'requestId' | 'signal' | '_meta' | 'sendNotification' | 'closeSSEStream'>;
 /** What the context uses of the protocol server (the SDK `Server` on the 2025 path). */
 export type McpContextServer = Pick<Server, 'getClientVersion' | 'getClientCapabilities' | 'elicitInput' | 'createMessage' | 'listRoots'>;
 
@@ -121,6 +121,19 @@ export class McpContext {
       method: 'notifications/progress',
       params: { progressToken, progress, ...(total !== undefined && { total }), ...(message !== undefined && { message }) },
     });
+    return true;
+  }
+
+  /**
+   * Closes the SSE stream that carries this request's messages, so the client reconnects (after the `retry`
+   * the server sent) with Last-Event-ID and receives the rest from the event store: polling for long-running
+   * work (SEP-1699). Returns false (and does nothing) unless the transport has `resumability` and this request's
+   * answer goes on an SSE stream. The stream is closed after the events already sent, and only if the client got
+   * an event id to resume from (clients before 2025-11-25 get no priming event: their stream stays open).
+   */
+  closeSSEStream(): boolean {
+    if (!this.extra.closeSSEStream) return false;
+    this.extra.closeSSEStream();
     return true;
   }
 

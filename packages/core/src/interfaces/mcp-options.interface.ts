@@ -1,6 +1,15 @@
 import type { ConfigurableModuleAsyncOptions, Type } from '@nestjs/common';
 import type { Icon, ServerCapabilities } from './mcp-protocol.types.js';
 import type { McpCorsOptions, McpHealthOptions, McpLimitsOptions } from './mcp-limits.interface.js';
+import type { McpEventStore } from '../transports/event-store.js';
+
+/** Resumable SSE streams (MCP 2025-11-25, SEP-1699): event ids, priming events, Last-Event-ID replay. */
+export interface McpResumabilityOptions {
+  /** Where events are kept for replay. Default: an `InMemoryEventStore` (1000 events per session). */
+  eventStore?: McpEventStore;
+  /** Milliseconds a client waits before reconnecting, sent as `retry:` with each priming event. Default: not sent. */
+  retryMs?: number;
+}
 
 /** Options of the Streamable HTTP transport (MCP 2025-11-25). */
 export interface McpStreamableHttpOptions {
@@ -10,6 +19,12 @@ export interface McpStreamableHttpOptions {
   stateless?: boolean;
   /** Answer each request with one `application/json` body instead of an SSE stream. Default `false`. */
   jsonResponse?: boolean;
+  /**
+   * Make SSE streams resumable (sessions only): each event gets an id and is stored, streams open with a priming
+   * event, a client that lost a stream resumes it with `Last-Event-ID`, and tools can close their stream
+   * (`ctx.closeSSEStream()`) to switch the client to polling. `true` uses the defaults. Default `false`.
+   */
+  resumability?: boolean | McpResumabilityOptions;
 }
 
 /** Options of the legacy HTTP+SSE transport (MCP 2024-11-05), for clients that do not speak Streamable HTTP yet. */

@@ -21,6 +21,7 @@ export function sseFrame(message: JSONRPCMessage, eventId?: string): string {
 export class McpResponseStream {
   private opened = false;
   private ended = false;
+  private cursor = false;
   private keepAlive?: NodeJS.Timeout;
   private keepAliveStart?: NodeJS.Timeout;
   private resolveDone!: (message: JSONRPCMessage | undefined) => void;
@@ -44,8 +45,19 @@ export class McpResponseStream {
     return !this.ended;
   }
 
+  /** Whether this response is an event stream (not one JSON body). */
+  get isSse(): boolean {
+    return this.mode === 'sse';
+  }
+
+  /** Whether the client got an event id on this response, so it can resume the stream with Last-Event-ID. */
+  get hasCursor(): boolean {
+    return this.cursor;
+  }
+
   /** Opens the event stream now (GET streams), with a comment every `keepAliveMs` so proxies keep it. */
   openNow(keepAliveMs?: number): void {
+    if (this.ended) return;
     this.ensureOpen();
     this.res.write(': stream open\n\n');
     if (keepAliveMs) this.startKeepAlive(keepAliveMs);
@@ -78,11 +90,23 @@ export class McpResponseStream {
     if (!this.canStream) return false;
     this.ensureOpen();
     this.res.write(sseFrame(message, eventId));
+    if (eventId) this.cursor = true;
     return true;
   }
 
-  /** Writes the final message and ends the response. */
-  finish(message: JSONRPCMessage): void {
+  /**
+   * Writes the priming event (SEP-1699): an event id with no data, so the client holds a cursor to resume from
+   * even before the first message, and `retry` (ms), how long the client waits before reconnecting.
+   */
+  prime(eventId: string, retryMs?: number): void {
+    if (!this.canStream) return;
+    this.ensureOpen();
+    this.res.write(`id: ${eventId}\n${retryMs !== undefined ? `retry: ${retryMs}\n` : ''}data: \n\n`);
+    this.cursor = true;
+  }
+
+  /** Writes the final message (with its event id on a resumable stream) and ends the response. */
+  finish(message: JSONRPCMessage, eventId?: string): void {
     if (this.ended) return;
     if (this.mode === 'json') {
       const payload = JSON.stringify(message);
@@ -90,7 +114,7 @@ export class McpResponseStream {
       this.res.end(payload);
     } else {
       this.ensureOpen();
-      this.res.end(sseFrame(message));
+      this.res.end(sseFrame(message, eventId));
     }
     this.settle(message);
   }

@@ -17,8 +17,9 @@ import { formatZodIssues } from '../registry/schema.js';
 import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
-import { StreamableHttpTransport } from './streamable-http.transport.js';
+import { StreamableHttpTransport, type StreamableHttpTransportOptions } from './streamable-http.transport.js';
 import { checkJsonRpcBody } from './json-rpc-message.js';
+import { InMemoryEventStore } from './event-store.js';
 import {
   type HttpExchange,
   accepts,
@@ -52,6 +53,9 @@ function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
 export class StreamableHttpEndpoint {
   readonly options: ResolvedStreamableHttpOptions;
   readonly limits: ResolvedMcpLimits;
+  /** Options of every transport this endpoint makes (sessions add resumability). */
+  private readonly transportOptions: StreamableHttpTransportOptions;
+  private readonly sessionTransportOptions: StreamableHttpTransportOptions;
 
   constructor(
     private readonly dispatcher: McpDispatcher,
@@ -62,6 +66,11 @@ export class StreamableHttpEndpoint {
   ) {
     this.options = resolveStreamableHttpOptions(moduleOptions.transports) ?? resolveStreamableHttpOptions({})!;
     this.limits = resolveMcpLimits(moduleOptions.limits);
+    this.transportOptions = { requestTimeoutMs: this.limits.requestTimeoutMs, keepAliveMs: this.limits.keepAliveMs };
+    const resumability = this.options.resumability;
+    this.sessionTransportOptions = resumability
+      ? { ...this.transportOptions, resumability: { store: resumability.eventStore ?? new InMemoryEventStore(), retryMs: resumability.retryMs } }
+      : this.transportOptions;
   }
 
   async post(request: unknown, reply: unknown): Promise<void> {
@@ -109,8 +118,9 @@ export class StreamableHttpEndpoint {
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
     if (!this.checkStreamLimit(exchange, session, headers, null)) return;
     const stream = new McpResponseStream(res, 'sse', headers);
-    if (!session.transport.attachStandalone(stream)) {
-      return sendJsonRpcError(res, 409, SERVER_ERROR, McpMessages.streamAlreadyOpen());
+    const lastEventId = headerValue(req.headers['last-event-id']);
+    if (!(await session.transport.attachStream(stream, lastEventId, this.clientVersion(exchange)))) {
+      return sendJsonRpcError(res, 409, SERVER_ERROR, McpMessages.streamAlreadyOpen(), headers);
     }
     stream.openNow(this.limits.keepAliveMs);
   }
@@ -148,7 +158,7 @@ export class StreamableHttpEndpoint {
     const admission = this.sessions.admission();
     if (admission !== 'open') return this.refuseNewWork(exchange, admission, message.id);
     const id = randomUUID();
-    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id), this.transportOptions());
+    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id), this.sessionTransportOptions);
     const { server, state } = this.dispatcher.createServer(id);
     await server.connect(transport);
     const session: McpSession = { id, transport, server, state, lastSeen: Date.now() };
@@ -164,17 +174,13 @@ export class StreamableHttpEndpoint {
     if (!isRequest(message)) return sendEmpty(exchange.res, 202);
     if (this.sessions.draining) return this.refuseNewWork(exchange, 'draining', message.id);
     await this.sessions.trackStateless(async () => {
-      const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions());
+      const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions);
       const { server } = this.dispatcher.createServer(undefined);
       await server.connect(transport);
       const stream = this.run(exchange, undefined, () => this.deliver(exchange, transport, message, {}));
       await stream?.done;
       await server.close();
     });
-  }
-
-  private transportOptions() {
-    return { requestTimeoutMs: this.limits.requestTimeoutMs, keepAliveMs: this.limits.keepAliveMs };
   }
 
   /** 503 with Retry-After: the server is full of sessions, or shutting down. */
@@ -205,11 +211,19 @@ export class StreamableHttpEndpoint {
       return undefined;
     }
     const stream = new McpResponseStream(exchange.res, this.options.jsonResponse ? 'json' : 'sse', headers);
-    if (!transport.handleRequest(message, stream)) {
+    if (!transport.handleRequest(message, stream, this.clientVersion(exchange, message))) {
       sendJsonRpcError(exchange.res, 409, INVALID_REQUEST, McpMessages.duplicateRequestId(message.id), headers, message.id);
       return undefined;
     }
     return stream;
+  }
+
+  /** The protocol version an HTTP request announces: its MCP-Protocol-Version header, or initialize's params. */
+  private clientVersion(exchange: HttpExchange, message?: JSONRPCRequest): string | undefined {
+    const version =
+      headerValue(exchange.req.headers[MCP_PROTOCOL_VERSION_HEADER]) ??
+      (message?.method === 'initialize' ? (message.params as { protocolVersion?: unknown } | undefined)?.protocolVersion : undefined);
+    return typeof version === 'string' ? version : undefined;
   }
 
   private run<T>(exchange: HttpExchange, sessionId: string | undefined, fn: () => T): T {

@@ -1,17 +1,46 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type JSONRPCMessage, type JSONRPCRequest, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { McpMessages } from '../mcp.messages.js';
+import type { McpEventStore } from './event-store.js';
 import type { McpResponseStream } from './mcp-response-stream.js';
+
+function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown }) {
+  return 'result' in message || 'error' in message;
+}
+
+/** Resumable SSE streams (SEP-1699): where events are kept, and the `retry` sent with priming events. */
+export interface TransportResumability {
+  readonly store: McpEventStore;
+  readonly retryMs?: number;
+}
 
 export interface StreamableHttpTransportOptions {
   /** Longest time a request may wait for its answer; 0 or unset: no limit. */
   requestTimeoutMs?: number;
   /** Keep-alive comments on SSE responses that wait this long; 0 or unset: none. */
   keepAliveMs?: number;
+  /** Resumable SSE streams; sessions only. */
+  resumability?: TransportResumability;
 }
 
-function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown }) {
-  return 'result' in message || 'error' in message;
+/** Priming events (an id with empty data) go only to clients of 2025-11-25 or later; older ones may choke on them. */
+const FIRST_VERSION_WITH_PRIMING = '2025-11-25';
+
+/** Stream id of the session's standalone GET stream (POST streams are numbered). */
+export const STANDALONE_STREAM_ID = '_GET';
+
+/**
+ * One logical SSE stream of the session: the answer stream of one POSTed request, or the standalone GET stream.
+ * A resumable stream outlives the HTTP response carrying it: while the client is away its events are stored,
+ * and a reconnection with Last-Event-ID attaches a new response.
+ */
+interface OutboundStream {
+  response?: McpResponseStream;
+  readonly resumable: boolean;
+  /** The request this stream answers (POST streams). */
+  readonly requestId?: RequestId;
+  /** Fires when the request has waited `requestTimeoutMs` for its answer. */
+  timer?: NodeJS.Timeout;
 }
 
 /**
@@ -21,56 +50,79 @@ function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage,
  *
  * Messages related to a request go to that request's response; others (list-changed, resource updates,
  * server requests not tied to a request) go to the session's standalone GET stream, if one is open.
+ *
+ * With resumability (an event store, sessions only), every SSE event gets an id and is stored; a stream that the
+ * client lost, or that the server closed (`closeSSEStream`), is resumed by a GET with Last-Event-ID. Sends then
+ * go through a queue so events keep their order even when the store is asynchronous.
  */
 export class StreamableHttpTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
 
-  private readonly inFlight = new Map<RequestId, McpResponseStream>();
-  private standalone?: McpResponseStream;
+  /** Request id → id of the stream that carries its answer. */
+  private readonly requests = new Map<RequestId, string>();
+  private readonly streams = new Map<string, OutboundStream>();
+  private streamCount = 0;
+  private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private initializeId?: RequestId;
+  /** The protocol version negotiated by initialize (sessions). */
+  private protocolVersion?: string;
 
   constructor(
     readonly sessionId?: string,
     /** Called once when the transport closes, after the protocol's own `onclose`. */
     private readonly onClosed?: () => void,
     private readonly options: StreamableHttpTransportOptions = {},
-  ) {}
+  ) {
+    this.resumability = options.resumability;
+  }
+
+  private readonly resumability?: TransportResumability;
 
   async start(): Promise<void> {}
 
   /** Number of requests waiting for their response. */
   get pendingRequests(): number {
-    return this.inFlight.size;
+    return this.requests.size;
   }
 
   /** Open responses: requests waiting for their answer plus the standalone stream. */
   get openStreams(): number {
-    return this.inFlight.size + (this.standalone?.isOpen ? 1 : 0);
+    return this.requests.size + (this.streams.get(STANDALONE_STREAM_ID)?.response?.isOpen ? 1 : 0);
   }
 
-  /** Hands a request to the protocol; its answer goes to `stream`. False if a request with that id is in flight. */
-  handleRequest(message: JSONRPCRequest, stream: McpResponseStream): boolean {
-    if (this.inFlight.has(message.id)) return false;
-    this.inFlight.set(message.id, stream);
+  private get resumable(): boolean {
+    return this.resumability !== undefined && this.sessionId !== undefined;
+  }
+
+  /**
+   * Hands a request to the protocol; its answer goes to `response`. False if a request with that id is in flight.
+   * `clientVersion`: the protocol version the HTTP request announced (used until the session has negotiated one).
+   */
+  handleRequest(message: JSONRPCRequest, response: McpResponseStream, clientVersion?: string): boolean {
+    if (this.requests.has(message.id)) return false;
+    if (message.method === 'initialize') this.initializeId = message.id;
+    const streamId = String(++this.streamCount);
+    const stream: OutboundStream = { response, resumable: this.resumable && response.isSse, requestId: message.id };
+    this.requests.set(message.id, streamId);
+    this.streams.set(streamId, stream);
     const { requestTimeoutMs, keepAliveMs } = this.options;
-    const timer = requestTimeoutMs ? setTimeout(() => this.timeOut(message.id, stream, requestTimeoutMs), requestTimeoutMs) : undefined;
-    void stream.done.then(() => {
-      clearTimeout(timer);
-      if (this.inFlight.get(message.id) === stream) this.inFlight.delete(message.id);
-    });
-    if (keepAliveMs) stream.keepAliveAfter(keepAliveMs);
-    this.onmessage?.(message);
+    if (requestTimeoutMs) stream.timer = setTimeout(() => this.timeOut(message.id, streamId, requestTimeoutMs), requestTimeoutMs);
+    if (keepAliveMs) response.keepAliveAfter(keepAliveMs);
+    void response.done.then(() => this.detach(streamId, stream, response));
+    let extra: MessageExtraInfo | undefined;
+    if (stream.resumable) {
+      if (this.canPrime(clientVersion)) this.enqueue(() => this.prime(streamId, response));
+      // Through the queue, so the stream closes after the priming event and the messages sent before.
+      extra = {
+        closeSSEStream: () => void this.enqueue(() => this.closeStream(streamId)),
+        closeStandaloneSSEStream: () => void this.enqueue(() => this.closeStream(STANDALONE_STREAM_ID)),
+      };
+    }
+    this.onmessage?.(message, extra);
     return true;
-  }
-
-  /** A request past its time: its handler is aborted (as if cancelled) and the caller gets an error. */
-  private timeOut(id: RequestId, stream: McpResponseStream, ms: number): void {
-    if (this.inFlight.get(id) !== stream) return;
-    this.inFlight.delete(id);
-    this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'timeout' } });
-    stream.finish({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: McpMessages.requestTimedOut(ms) } });
   }
 
   /** Hands a notification or a response (to a server request) to the protocol. */
@@ -79,48 +131,165 @@ export class StreamableHttpTransport implements Transport {
     // A cancelled request gets no response from the protocol: end the HTTP response that waits for it.
     if ('method' in message && message.method === 'notifications/cancelled') {
       const requestId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
-      if (requestId !== undefined) this.inFlight.get(requestId)?.end();
+      const streamId = requestId !== undefined ? this.requests.get(requestId) : undefined;
+      if (streamId === undefined) return;
+      this.requests.delete(requestId!);
+      const stream = this.streams.get(streamId);
+      this.streams.delete(streamId);
+      clearTimeout(stream?.timer);
+      stream?.response?.end();
     }
   }
 
-  /** Attaches the session's standalone stream (GET). False if one is already open. */
-  attachStandalone(stream: McpResponseStream): boolean {
-    if (this.standalone?.isOpen) return false;
-    this.standalone = stream;
-    void stream.done.then(() => {
-      if (this.standalone === stream) this.standalone = undefined;
-    });
-    return true;
+  /** A request past its time: its handler is aborted (as if cancelled) and the caller gets an error. */
+  private timeOut(id: RequestId, streamId: string, ms: number): void {
+    if (this.closed || this.requests.get(id) !== streamId) return;
+    this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'timeout' } });
+    void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: McpMessages.requestTimedOut(ms) } });
   }
 
   /** Ends the standalone stream, if open (shutdown: the client may reconnect elsewhere). */
   endStandalone(): void {
-    this.standalone?.end();
+    this.streams.get(STANDALONE_STREAM_ID)?.response?.end();
+  }
+
+  /**
+   * Attaches a GET stream: the session's standalone stream, or — with `lastEventId` on a resumable session — the
+   * stream that event belongs to, after replaying the events the client missed (a stream whose request was
+   * answered meanwhile ends after the replay; a connection still held for that stream is replaced). An unknown or
+   * expired id opens the standalone stream. False if the standalone stream is wanted and already has an open response.
+   */
+  attachStream(response: McpResponseStream, lastEventId?: string, clientVersion?: string): boolean | Promise<boolean> {
+    if (!this.resumable) return this.attachStandalone(response, false);
+    return this.enqueue(async () => {
+      if (this.closed) return false;
+      if (lastEventId !== undefined) {
+        const replayed: [string, JSONRPCMessage][] = [];
+        const streamId = await this.resumability!.store.replayAfter(this.sessionId!, lastEventId, (id, message) => {
+          replayed.push([id, message]);
+        });
+        if (this.closed) return false;
+        if (streamId !== undefined) return this.resume(streamId, response, replayed);
+      }
+      if (!this.attachStandalone(response, true)) return false;
+      if (this.canPrime(clientVersion)) await this.prime(STANDALONE_STREAM_ID, response);
+      return true;
+    });
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    if (isResponse(message)) {
-      const stream = this.inFlight.get(message.id);
-      if (stream) {
-        this.inFlight.delete(message.id);
-        stream.finish(message);
-      }
-      return;
-    }
-    const related = options?.relatedRequestId;
-    const stream = related !== undefined ? this.inFlight.get(related) : undefined;
-    if (stream?.write(message)) return;
-    this.standalone?.write(message);
+    if (this.resumable) return this.enqueue(() => this.route(message, options));
+    return this.route(message, options);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const stream of this.inFlight.values()) stream.end();
-    this.inFlight.clear();
-    this.standalone?.end();
-    this.standalone = undefined;
+    for (const { response, timer } of this.streams.values()) {
+      clearTimeout(timer);
+      response?.end();
+    }
+    this.streams.clear();
+    this.requests.clear();
+    if (this.resumable) await Promise.resolve(this.resumability!.store.deleteSession(this.sessionId!)).catch(() => undefined);
     this.onclose?.();
     this.onClosed?.();
+  }
+
+  /** Sends one message to the stream it belongs to; stores it first on a resumable stream. */
+  private route(message: JSONRPCMessage, options?: TransportSendOptions): void | Promise<void> {
+    if (this.closed) return;
+    const response = isResponse(message);
+    const requestId = response ? message.id : options?.relatedRequestId;
+    let streamId = requestId !== undefined ? this.requests.get(requestId) : undefined;
+    let stream = streamId !== undefined ? this.streams.get(streamId) : undefined;
+    if (response) {
+      if (!stream) return;
+      if (message.id === this.initializeId && 'result' in message) this.protocolVersion = String((message.result as { protocolVersion?: unknown }).protocolVersion);
+      this.requests.delete(message.id);
+      this.streams.delete(streamId!);
+      clearTimeout(stream.timer);
+    } else if (!stream || (!stream.resumable && !stream.response?.canStream)) {
+      // Not tied to a request, or its response cannot carry it (JSON mode, ended): the standalone stream.
+      // Except progress: it only means something before the response, and on another connection it can arrive
+      // after it (clients then report an unknown progress token), so it is not sent when its response can't carry it.
+      if (stream && 'method' in message && message.method === 'notifications/progress') return;
+      streamId = STANDALONE_STREAM_ID;
+      stream = this.streams.get(streamId);
+      if (!stream) return;
+    }
+    const target = stream;
+    const deliver = (eventId?: string) => {
+      if (response) target.response?.finish(message, eventId);
+      else target.response?.write(message, eventId);
+    };
+    if (!target.resumable) return deliver();
+    const eventId = this.resumability!.store.append(this.sessionId!, streamId!, message);
+    return typeof eventId === 'string' ? deliver(eventId) : eventId.then(deliver);
+  }
+
+  private attachStandalone(response: McpResponseStream, resumable: boolean): boolean {
+    const current = this.streams.get(STANDALONE_STREAM_ID);
+    if (current?.response?.isOpen) return false;
+    const stream: OutboundStream = current ?? { resumable };
+    stream.response = response;
+    this.streams.set(STANDALONE_STREAM_ID, stream);
+    void response.done.then(() => this.detach(STANDALONE_STREAM_ID, stream, response));
+    return true;
+  }
+
+  /**
+   * Replays missed events on a new response and, if the stream is still live, attaches the response to it. A
+   * connection the server still holds for that stream is replaced: the client proved with the event id that it
+   * is the one reading the stream, and a reconnecting client's old connection is usually dead already.
+   */
+  private resume(streamId: string, response: McpResponseStream, replayed: [string, JSONRPCMessage][]): boolean {
+    const live = this.streams.get(streamId);
+    for (const [eventId, message] of replayed) response.write(message, eventId);
+    if (!live) {
+      if (streamId === STANDALONE_STREAM_ID) return this.attachStandalone(response, true);
+      // The request was answered while the client was away (its answer was in the replay): the stream is over.
+      response.end();
+      return true;
+    }
+    const predecessor = live.response;
+    live.response = response;
+    predecessor?.end();
+    void response.done.then(() => this.detach(streamId, live, response));
+    return true;
+  }
+
+  /** Whether the client understands priming events: by the session's negotiated version, else the request's. */
+  private canPrime(clientVersion: string | undefined): boolean {
+    const version = this.protocolVersion ?? clientVersion;
+    return version !== undefined && version >= FIRST_VERSION_WITH_PRIMING;
+  }
+
+  private async prime(streamId: string, response: McpResponseStream): Promise<void> {
+    if (this.closed || !response.canStream) return;
+    const eventId = await this.resumability!.store.append(this.sessionId!, streamId, null);
+    response.prime(eventId, this.resumability!.retryMs);
+  }
+
+  /** Ends the HTTP response of a resumable stream whose client holds a cursor; the client reconnects to resume. */
+  private closeStream(streamId: string): void {
+    const response = this.streams.get(streamId)?.response;
+    if (response?.hasCursor) response.end();
+  }
+
+  /** The HTTP response of a stream ended. A resumable stream waits for its client; any other is dropped. */
+  private detach(streamId: string, stream: OutboundStream, response: McpResponseStream): void {
+    if (stream.response !== response) return;
+    stream.response = undefined;
+    if (stream.resumable || this.streams.get(streamId) !== stream) return;
+    clearTimeout(stream.timer);
+    this.streams.delete(streamId);
+    if (stream.requestId !== undefined) this.requests.delete(stream.requestId);
+  }
+
+  private enqueue<T>(task: () => T | Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
+    return run;
   }
 }

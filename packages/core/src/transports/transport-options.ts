@@ -1,12 +1,14 @@
 import { DEFAULT_SSE_MESSAGES_PATH, DEFAULT_SSE_PATH, DEFAULT_STREAMABLE_HTTP_PATH } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
 import { DEFAULT_MCP_LIMITS } from './mcp-limits.js';
-import type { McpTransportsOptions } from '../interfaces/mcp-options.interface.js';
+import type { McpResumabilityOptions, McpTransportsOptions } from '../interfaces/mcp-options.interface.js';
 
 export interface ResolvedStreamableHttpOptions {
   path: string;
   stateless: boolean;
   jsonResponse: boolean;
+  /** Set when SSE streams are resumable (never for a stateless server). */
+  resumability?: McpResumabilityOptions;
 }
 
 /** Interval of keep-alive comments on SSE streams by default (`limits.keepAliveMs`). */
@@ -18,7 +20,9 @@ export function resolveStreamableHttpOptions(transports: McpTransportsOptions | 
   if (given === false) return undefined;
   const path = given?.path ?? DEFAULT_STREAMABLE_HTTP_PATH;
   if (!path.startsWith('/')) throw new Error(McpMessages.invalidPath(path));
-  return { path, stateless: given?.stateless ?? false, jsonResponse: given?.jsonResponse ?? false };
+  const stateless = given?.stateless ?? false;
+  const resumability = given?.resumability && !stateless ? (given.resumability === true ? {} : given.resumability) : undefined;
+  return { path, stateless, jsonResponse: given?.jsonResponse ?? false, ...(resumability && { resumability }) };
 }
 
 export interface ResolvedSseOptions {
