@@ -8,6 +8,9 @@ export {
   MCP_CONTEXT_TYPE,
   MCP_SESSION_ID_HEADER,
   MCP_PROTOCOL_VERSION_HEADER,
+  MCP_SCOPES_METADATA,
+  MCP_PUBLIC_METADATA,
+  PROTECTED_RESOURCE_METADATA_PATH,
 } from './mcp.constants.js';
 export { McpMessages } from './mcp.messages.js';
 export * from './decorators/index.js';
@@ -20,3 +23,6 @@ export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-r
 export { McpSessions } from './transports/mcp-sessions.js';
 export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.js';
 export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+// Bearer auth (issue 4)
+export { McpAuthGuard } from './auth/mcp-auth.guard.js';
+export { StaticTokenVerifier, type StaticTokenGrant } from './auth/token-verifiers/static-token.verifier.js';

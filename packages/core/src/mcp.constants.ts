@@ -15,3 +15,9 @@ export const LAST_EVENT_ID_HEADER = 'last-event-id';
 export const DEFAULT_STREAMABLE_HTTP_PATH = '/mcp';
 /** Protocol version assumed when a client sends no MCP-Protocol-Version header (spec 2025-11-25, transports). */
 export const DEFAULT_NEGOTIATED_PROTOCOL_VERSION = '2025-03-26';
+
+/** Metadata of `@RequireScopes()` and `@McpPublic()` (auth). */
+export const MCP_SCOPES_METADATA = 'nestmcp:scopes';
+export const MCP_PUBLIC_METADATA = 'nestmcp:public';
+/** Path of the OAuth 2.0 Protected Resource Metadata (RFC 9728); the MCP path is appended for the path-inserted form. */
+export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';

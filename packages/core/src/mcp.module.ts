@@ -12,6 +12,9 @@ import { McpSessions } from './transports/mcp-sessions.js';
 import { StreamableHttpEndpoint } from './transports/streamable-http.endpoint.js';
 import { createMcpController } from './transports/mcp.controller.js';
 import { resolveStreamableHttpOptions } from './transports/transport-options.js';
+import { McpAuthenticator } from './auth/mcp-authenticator.js';
+import { McpServerAuthGuard } from './auth/mcp-auth.guard.js';
+import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
 
 /**
  * Serves an MCP server from a Nest application. Each `forRoot()` / `forRootAsync()` is one server with its
@@ -23,7 +26,19 @@ import { resolveStreamableHttpOptions } from './transports/transport-options.js'
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [McpMetadataAccessor, McpRegistry, McpHandlerInvoker, McpExplorer, McpDispatcher, McpSessions, StreamableHttpEndpoint],
+  providers: [
+    McpMetadataAccessor,
+    McpRegistry,
+    McpHandlerInvoker,
+    McpExplorer,
+    McpDispatcher,
+    McpSessions,
+    StreamableHttpEndpoint,
+    // Bearer auth (inactive unless the options have `auth`)
+    McpAuthenticator,
+    McpServerAuthGuard,
+    ProtectedResourceRoutes,
+  ],
   exports: [McpRegistry, McpSessions],
 })
 export class McpModule extends McpConfigurableModule {

@@ -4,3 +4,5 @@ export * from './mcp-schema.interface.js';
 export * from './mcp-tool-options.interface.js';
 export * from './mcp-resource-options.interface.js';
 export * from './mcp-prompt-options.interface.js';
+export * from './mcp-auth-options.interface.js';
+export * from './token-verifier.interface.js';

@@ -1,6 +1,7 @@
-import { Controller, Delete, Get, Inject, Post, Req, Res, UseFilters, type Type } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Post, Req, Res, UseFilters, UseGuards, type Type } from '@nestjs/common';
 import { StreamableHttpEndpoint } from './streamable-http.endpoint.js';
 import { McpHttpExceptionFilter } from './mcp-http-exception.filter.js';
+import { McpServerAuthGuard } from '../auth/mcp-auth.guard.js';
 import type { ResolvedStreamableHttpOptions } from './transport-options.js';
 
 /**
@@ -12,6 +13,8 @@ export function createMcpController(streamableHttp: ResolvedStreamableHttpOption
 
   @Controller()
   @UseFilters(McpHttpExceptionFilter)
+  // On the class, so it covers every route of the server (a no-op when the server has no `auth`).
+  @UseGuards(McpServerAuthGuard)
   class McpController {
     constructor(@Inject(StreamableHttpEndpoint) readonly endpoint: StreamableHttpEndpoint) {}
   }

@@ -7,6 +7,7 @@ import { MCP_PROTOCOL_VERSION_HEADER, MCP_SESSION_ID_HEADER } from '../mcp.const
 import { McpMessages } from '../mcp.messages.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
+import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
@@ -63,6 +64,7 @@ export class StreamableHttpEndpoint {
     private readonly dispatcher: McpDispatcher,
     private readonly sessions: McpSessions,
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
+    private readonly auth: McpAuthenticator,
   ) {
     this.options = resolveStreamableHttpOptions(moduleOptions.transports) ?? resolveStreamableHttpOptions({})!;
   }
@@ -85,6 +87,7 @@ export class StreamableHttpEndpoint {
     }
     if (Array.isArray(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.batchNotSupported());
     if (!isJsonRpcMessage(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, McpMessages.invalidJsonRpc());
+    if (!this.admit(exchange, body)) return;
 
     if (isRequest(body) && body.method === 'initialize') return this.initialize(exchange, body);
     if (this.options.stateless) {
@@ -136,7 +139,7 @@ export class StreamableHttpEndpoint {
     const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id));
     const { server, state } = this.dispatcher.createServer(id);
     await server.connect(transport);
-    const session: McpSession = { id, transport, server, state, lastSeen: Date.now() };
+    const session: McpSession = { id, transport, server, state, owner: this.auth.principalOf(exchange.request), lastSeen: Date.now() };
     this.sessions.add(session);
     const stream = this.run(exchange, id, () => this.deliver(exchange, transport, message, { [MCP_SESSION_ID_HEADER]: id }));
     // A failed initialize leaves no session behind.
@@ -193,9 +196,26 @@ export class StreamableHttpEndpoint {
       sendJsonRpcError(exchange.res, 400, SERVER_ERROR, McpMessages.sessionIdRequired());
       return undefined;
     }
-    const session = this.sessions.get(id);
+    const found = this.sessions.get(id);
+    // Another principal's session is answered exactly like an unknown one: it learns nothing.
+    const session = found && found.owner === this.auth.principalOf(exchange.request) ? found : undefined;
     if (!session) sendJsonRpcError(exchange.res, 404, -32001, McpMessages.sessionNotFound());
     return session;
+  }
+
+  /**
+   * Per-message authorization on servers with auth, before anything is dispatched or streamed: 401 with a challenge
+   * for an anonymous caller outside public items, 403 insufficient_scope (with the needed scopes) for a token that
+   * lacks the scopes of the tool, resource or prompt it names. See McpAuthenticator.refusal().
+   */
+  private admit(exchange: HttpExchange, message: JSONRPCMessage): boolean {
+    const refusal = this.auth.refusal(this.auth.accessOf(exchange.request), message);
+    if (!refusal) return true;
+    const anonymous = refusal.status === 401;
+    const text = anonymous ? McpMessages.authAnonymousRefused() : McpMessages.authInsufficientScope(refusal.scopes);
+    this.auth.challenge(exchange.request, exchange.res, anonymous ? 'invalid_token' : 'insufficient_scope', text, refusal.scopes);
+    sendJsonRpcError(exchange.res, refusal.status, SERVER_ERROR, text, {}, (message as { id?: string | number }).id ?? null);
+    return false;
   }
 
   /** MCP-Protocol-Version, when sent, must be one we support (absent: 2025-03-26 is assumed). */

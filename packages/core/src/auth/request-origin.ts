@@ -1,0 +1,35 @@
+import type { IncomingMessage } from 'node:http';
+
+interface FrameworkRequest {
+  protocol?: unknown;
+  host?: unknown;
+  raw?: IncomingMessage;
+  headers?: IncomingMessage['headers'];
+  socket?: IncomingMessage['socket'];
+}
+
+/**
+ * `scheme://host[:port]` the client used, as the platform understands it: Express (`req.protocol`, `req.host`)
+ * and Fastify (`request.protocol`, `request.host`) honour X-Forwarded-Proto / X-Forwarded-Host only when the app
+ * trusts the proxy (`app.set('trust proxy', ...)`, Fastify `trustProxy`), so spoofed headers are ignored otherwise.
+ */
+export function requestOrigin(request: unknown): string {
+  const framework = request as FrameworkRequest;
+  const raw = framework.raw ?? (request as IncomingMessage);
+  const protocol =
+    typeof framework.protocol === 'string' && framework.protocol
+      ? framework.protocol
+      : (raw.socket as { encrypted?: boolean } | undefined)?.encrypted
+        ? 'https'
+        : 'http';
+  const host = typeof framework.host === 'string' && framework.host ? framework.host : (raw.headers?.host ?? 'localhost');
+  return `${protocol}://${host}`;
+}
+
+/** The path of a request URL, without the query string. */
+export function requestPath(request: unknown): string {
+  const framework = request as { originalUrl?: string; url?: string; raw?: IncomingMessage };
+  const url = framework.originalUrl ?? framework.raw?.url ?? framework.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
