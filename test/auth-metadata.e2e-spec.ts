@@ -13,7 +13,7 @@ import { INITIALIZE, bearer, post } from './fixtures/auth/http.js';
 const WELL_KNOWN = '/.well-known/oauth-protected-resource';
 const jwt = { secret: SECRET, issuer: ISSUER, audience: AUDIENCE };
 
-async function metadata(url: URL, headers: Record<string, string> = {}) {
+async function metadata(url: URL, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
   const response = await fetch(url, { headers });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('application/json');
@@ -42,7 +42,9 @@ describe('protected resource metadata (RFC 9728)', () => {
           ],
           providers: [SecureTools],
         },
-        (app) => app.setGlobalPrefix('api'),
+        (app) => {
+          app.setGlobalPrefix('api');
+        },
       ));
     });
     afterAll(() => app.close());
