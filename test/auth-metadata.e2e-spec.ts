@@ -17,7 +17,7 @@ async function metadata(url: URL, headers: Record<string, string> = {}): Promise
   const response = await fetch(url, { headers });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('application/json');
-  return response.json();
+  return (await response.json()) as Record<string, unknown>;
 }
 
 function challengeMetadataUrl(response: Response): string {
