@@ -170,7 +170,8 @@ export class McpAuthenticator implements OnApplicationShutdown {
   metadata(request: unknown): Record<string, unknown> {
     const options = this.options ?? {};
     const issuer = this.moduleOptions.auth?.jwt?.issuer;
-    const authorizationServers = options.authorizationServers ?? (typeof issuer === 'string' ? [issuer] : undefined);
+    // Default: the JWT issuer, when it is a URL (issuer identifiers of OAuth servers are https URLs, RFC 8414).
+    const authorizationServers = options.authorizationServers ?? (typeof issuer === 'string' && /^https?:\/\//.test(issuer) ? [issuer] : undefined);
     const scopes = options.scopesSupported ?? [...new Set([...this.requiredScopes, ...this.registry.scopesInUse()])];
     return {
       resource: this.resource(request),

@@ -25,11 +25,3 @@ export function requestOrigin(request: unknown): string {
   const host = typeof framework.host === 'string' && framework.host ? framework.host : (raw.headers?.host ?? 'localhost');
   return `${protocol}://${host}`;
 }
-
-/** The path of a request URL, without the query string. */
-export function requestPath(request: unknown): string {
-  const framework = request as { originalUrl?: string; url?: string; raw?: IncomingMessage };
-  const url = framework.originalUrl ?? framework.raw?.url ?? framework.url ?? '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
