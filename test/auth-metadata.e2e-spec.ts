@@ -76,6 +76,28 @@ describe('protected resource metadata (RFC 9728)', () => {
     });
   });
 
+  describe('an MCP path excluded from the global prefix', () => {
+    let app: INestApplication;
+    let url: (path?: string) => URL;
+
+    beforeAll(async () => {
+      ({ app, url } = await startApp(
+        { imports: [McpModule.forRoot({ name: 'secure', version: '1.0.0', auth: { jwt } })], providers: [SecureTools] },
+        (app) => {
+          app.setGlobalPrefix('api', { exclude: ['mcp'] });
+        },
+      ));
+    });
+    afterAll(() => app.close());
+
+    it('leaves the prefix out of the resource and the metadata path', async () => {
+      const response = await post(url('/mcp'), INITIALIZE);
+      expect(response.status).toBe(401);
+      expect(challengeMetadataUrl(response)).toBe(url(`${WELL_KNOWN}/mcp`).href);
+      expect((await metadata(url(`${WELL_KNOWN}/mcp`))).resource).toBe(url('/mcp').href);
+    });
+  });
+
   describe.each(['express', 'fastify'] as const)('behind a trusted proxy (%s)', (platform) => {
     let app: INestApplication;
     let base: string;
