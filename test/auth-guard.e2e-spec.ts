@@ -31,7 +31,8 @@ describe('McpAuthGuard (bearer tokens on MCP routes)', () => {
           name: 'admin',
           version: '1.0.0',
           transports: { streamableHttp: { path: '/admin/mcp' } },
-          auth: { verifier: admin, requiredScopes: ['admin'] },
+          // A custom (async) verifier around the static one; 'boom' stands for an introspection endpoint that is down.
+          auth: { verifier: { verify: async (token) => (token === 'boom' ? Promise.reject(new Error('introspection is down')) : admin.verify(token)) }, requiredScopes: ['admin'] },
         }),
       ],
       providers: [SecureTools],
@@ -134,6 +135,13 @@ describe('McpAuthGuard (bearer tokens on MCP routes)', () => {
   it('refuses a verifier token that is unknown or past its expiry', async () => {
     await expectAdminUnauthorized(await post(url('/admin/mcp'), INITIALIZE, bearer('nope')));
     await expectAdminUnauthorized(await post(url('/admin/mcp'), INITIALIZE, bearer('old-token')));
+  });
+
+  it('answers 500 (not 401) when the verifier cannot decide, without leaking its error', async () => {
+    const response = await post(url('/admin/mcp'), INITIALIZE, bearer('boom'));
+    expect(response.status).toBe(500);
+    const body = await message(response);
+    expect(body).toMatchObject({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' } });
   });
 
   it('answers 403 insufficient_scope when a valid token lacks the server-wide required scope', async () => {
