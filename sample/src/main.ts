@@ -10,6 +10,7 @@ async function bootstrap() {
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port, host);
   Logger.log(`MCP server ready at http://${host}:${port}/mcp (legacy SSE: /sse)`, 'Sample');
+  Logger.log(`Protected MCP server at http://${host}:${port}/secure/mcp (token: npm run token -- --sub alice --scope "notes:read notes:write")`, 'Sample');
 }
 
 void bootstrap();

@@ -9,6 +9,9 @@ export {
   MCP_SESSION_ID_HEADER,
   MCP_PROTOCOL_VERSION_HEADER,
   MCP_HTTP_REQUEST,
+  MCP_SCOPES_METADATA,
+  MCP_PUBLIC_METADATA,
+  PROTECTED_RESOURCE_METADATA_PATH,
 } from './mcp.constants.js';
 export { McpMessages } from './mcp.messages.js';
 export * from './decorators/index.js';
@@ -28,3 +31,6 @@ export { MODERN_PROTOCOL_VERSIONS } from './modern/protocol-era.js';
 export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
 export { DEFAULT_MCP_LIMITS, type ResolvedMcpLimits } from './transports/mcp-limits.js';
+// Bearer auth (issue 4)
+export { McpAuthGuard } from './auth/mcp-auth.guard.js';
+export { StaticTokenVerifier, type StaticTokenGrant } from './auth/token-verifiers/static-token.verifier.js';

@@ -25,3 +25,8 @@ export const DEFAULT_SSE_MESSAGES_PATH = '/messages';
  * `constructor(@Inject(MCP_HTTP_REQUEST) req: Request)`. On plain HTTP routes it is that route's request.
  */
 export const MCP_HTTP_REQUEST = Symbol('MCP_HTTP_REQUEST');
+/** Metadata of `@RequireScopes()` and `@McpPublic()` (auth). */
+export const MCP_SCOPES_METADATA = 'nestmcp:scopes';
+export const MCP_PUBLIC_METADATA = 'nestmcp:public';
+/** Path of the OAuth 2.0 Protected Resource Metadata (RFC 9728); the MCP path is appended for the path-inserted form. */
+export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';

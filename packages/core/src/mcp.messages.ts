@@ -76,6 +76,27 @@ export const McpMessages = {
   toolFailed: (tool: string, detail: string) => `Tool "${tool}" failed: ${detail}`,
   unknownCompletionRef: (ref: string) => `Nothing to complete for ${ref}.`,
 
+  // Auth: bearer tokens, scopes, protected resource metadata (issue 4)
+  authNeedsOneMethod: (server: string) =>
+    `MCP server "${server}": "auth" needs exactly one of "jwt" (JWT access tokens) or "verifier" (a TokenVerifier).`,
+  authJwtNeedsKey: (server: string) =>
+    `MCP server "${server}": "auth.jwt" needs exactly one of "secret", "publicKey" or "jwksUri".`,
+  authAlgorithmNone: (server: string) => `MCP server "${server}": "auth.jwt.algorithms" must not contain "none".`,
+  authInvalidResource: (server: string, resource: string) =>
+    `MCP server "${server}": "auth.resource" must be an absolute http(s) URL without a fragment, got "${resource}".`,
+  authGuardNoServer: () =>
+    'McpAuthGuard: no McpModule in this application has "auth"; give one server auth options, or use another guard on this route.',
+  authGuardAmbiguous: (servers: string[]) =>
+    `McpAuthGuard: several MCP servers have "auth" (${servers.join(', ')}); use McpAuthGuard.forServer(name) to pick the one whose tokens this route accepts.`,
+  authGuardUnknownServer: (server: string, servers: string[]) =>
+    `McpAuthGuard.forServer("${server}"): no MCP server of that name has "auth" (servers with auth: ${servers.join(', ') || 'none'}).`,
+  authMissingToken: () => 'Unauthorized: this MCP server needs a bearer token (Authorization: Bearer <token>).',
+  authInvalidToken: () => 'Unauthorized: the bearer token is invalid.',
+  authExpiredToken: () => 'Unauthorized: the bearer token has expired.',
+  authTokenNotYetValid: () => 'Unauthorized: the bearer token is not valid yet.',
+  authAnonymousRefused: () => 'Unauthorized: this request needs a bearer token; without one only public tools, resources and prompts can be used.',
+  authInsufficientScope: (scopes: string[]) => `Forbidden: this needs the scope(s) ${scopes.join(' ')}, which the token lacks.`,
+
   // Context (thrown at the developer at run time)
   progressWithoutToken: () => 'reportProgress() was called, but the client asked for no progress (no progressToken); nothing was sent.',
   statelessServerRequest: (what: string) =>

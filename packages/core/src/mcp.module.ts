@@ -21,6 +21,9 @@ import { ModernEndpoint } from './modern/modern-endpoint.js';
 import { McpHttpGate } from './transports/mcp-http-gate.js';
 import { McpHealth } from './health/mcp-health.js';
 import { createMcpHealthController, resolveHealthPath } from './health/mcp-health.controller.js';
+import { McpAuthenticator } from './auth/mcp-authenticator.js';
+import { McpServerAuthGuard } from './auth/mcp-auth.guard.js';
+import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
 
 /**
  * Serves an MCP server from a Nest application. Each `forRoot()` / `forRootAsync()` is one server with its
@@ -46,6 +49,10 @@ import { createMcpHealthController, resolveHealthPath } from './health/mcp-healt
     ModernEndpoint,
     McpHttpGate,
     McpHealth,
+    // Bearer auth (inactive unless the options have `auth`)
+    McpAuthenticator,
+    McpServerAuthGuard,
+    ProtectedResourceRoutes,
   ],
   exports: [McpRegistry, McpSessions, McpHealth],
 })

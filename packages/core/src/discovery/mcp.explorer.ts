@@ -51,14 +51,15 @@ export class McpExplorer implements OnModuleInit {
   private registerMethod(wrapper: InstanceWrapper, prototype: object, methodName: string): void {
     const method = (prototype as Record<string, (...args: unknown[]) => unknown>)[methodName];
     const source = `${String(wrapper.name)}.${methodName}`;
+    const access = (declared: string[] | undefined) => this.access(method, wrapper, declared);
     const tool = this.accessor.getTool(method);
     if (tool && this.selects(tool.server)) {
-      this.registry.registerTool({ ...tool, name: tool.name ?? methodName }, this.invoker.create(wrapper, methodName), source);
+      this.registry.registerTool({ ...tool, name: tool.name ?? methodName, ...access(tool.scopes) }, this.invoker.create(wrapper, methodName), source);
     }
     const resource = this.accessor.getResource(method);
     if (resource && this.selects(resource.server)) {
       this.registry.registerResource(
-        { ...resource, name: resource.name ?? methodName, complete: this.completers(wrapper, resource.complete) },
+        { ...resource, name: resource.name ?? methodName, complete: this.completers(wrapper, resource.complete), ...access(resource.scopes) },
         this.invoker.create(wrapper, methodName),
         source,
       );
@@ -66,7 +67,7 @@ export class McpExplorer implements OnModuleInit {
     const prompt = this.accessor.getPrompt(method);
     if (prompt && this.selects(prompt.server)) {
       this.registry.registerPrompt(
-        { ...prompt, name: prompt.name ?? methodName, complete: this.completers(wrapper, prompt.complete) },
+        { ...prompt, name: prompt.name ?? methodName, complete: this.completers(wrapper, prompt.complete), ...access(prompt.scopes) },
         this.invoker.create(wrapper, methodName),
         source,
       );
@@ -82,6 +83,12 @@ export class McpExplorer implements OnModuleInit {
       return [argument, (value, context) => handler(value, context as never) as Promise<string[]>];
     });
     return Object.fromEntries(entries);
+  }
+
+  /** Scopes (the decorator's own plus `@RequireScopes()`) and `@McpPublic()` of a method. */
+  private access(method: (...args: unknown[]) => unknown, wrapper: InstanceWrapper, declared: string[] | undefined) {
+    const type = wrapper.metatype as object;
+    return { scopes: [...(declared ?? []), ...this.accessor.getScopes(method, type)], public: this.accessor.isPublic(method, type) };
   }
 
   private selects(server: McpServerSelector | undefined): boolean {

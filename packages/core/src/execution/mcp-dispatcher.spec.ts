@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { z } from 'zod';
+import { ApplicationConfig } from '@nestjs/core';
 import { McpRegistry } from '../registry/mcp-registry.js';
+import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpDispatcher } from './mcp-dispatcher.js';
 import type { McpContext } from './mcp-context.js';
 
@@ -18,7 +20,8 @@ describe('McpDispatcher', () => {
     registry.registerTool({ name: 'session', description: 'reports the session' }, async (_args, ctx: McpContext) => ctx.sessionId ?? 'none');
     registry.registerResource({ name: 'doc', uriTemplate: 'doc://{slug}' }, async (vars) => `doc ${(vars as { slug: string }).slug}`);
     registry.registerPrompt({ name: 'p', args: [{ name: 'x', required: true }] }, async (args) => `x=${(args as { x: string }).x}`);
-    const { server } = new McpDispatcher(registry, options).createServer('s-1');
+    const auth = new McpAuthenticator(options, registry, new ApplicationConfig()); // no `auth` option: inactive
+    const { server } = new McpDispatcher(registry, options, auth).createServer('s-1');
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     client = new Client({ name: 'c', version: '1' });

@@ -33,6 +33,7 @@ import { sharedJsonSchemaValidator } from '../registry/json-schema-validator.js'
 import { formatZodIssues } from '../registry/schema.js';
 import type { McpHandlerFn } from '../registry/mcp-registry.types.js';
 import { currentMcpRequestContext } from '../context/request-context.js';
+import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpContext } from './mcp-context.js';
 import { McpSessionState } from './mcp-session-state.js';
 import { toCallToolResult, toGetPromptResult, toReadResourceResult, toolErrorResult } from './mcp-results.js';
@@ -79,6 +80,7 @@ export class McpDispatcher {
   constructor(
     private readonly registry: McpRegistry,
     @Inject(MCP_MODULE_OPTIONS) private readonly options: McpModuleOptions,
+    private readonly auth: McpAuthenticator,
   ) {
     this.capabilities = {
       tools: { listChanged: true },
@@ -105,13 +107,16 @@ export class McpDispatcher {
   private bind(server: Server, state: McpSessionState): void {
     const registry = this.registry;
     // Params are checked here (even where unused) so that wrong types get -32602, as for every method.
+    // With auth, lists show each caller what it may use (McpAccessList keeps the shared list for callers who may use all).
+    const access = () => this.auth.accessOf(currentMcpRequestContext()?.request);
     server.setRequestHandler(PING, (request) => (parseParams(PingRequestSchema, request), {}));
-    server.setRequestHandler(LIST_TOOLS, (request) => (parseParams(ListToolsRequestSchema, request), registry.listTools()));
+    server.setRequestHandler(LIST_TOOLS, (request) => (parseParams(ListToolsRequestSchema, request), registry.listTools(access())));
     server.setRequestHandler(CALL_TOOL, (request, extra) => this.callTool(request, extra, server, state));
-    server.setRequestHandler(LIST_RESOURCES, (request) => (parseParams(ListResourcesRequestSchema, request), registry.listResources()));
-    server.setRequestHandler(LIST_TEMPLATES, (request) => (parseParams(ListResourceTemplatesRequestSchema, request), registry.listResourceTemplates()));
+    server.setRequestHandler(LIST_RESOURCES, (request) => (parseParams(ListResourcesRequestSchema, request), registry.listResources(access())));
+    server.setRequestHandler(LIST_TEMPLATES, (request) => (parseParams(ListResourceTemplatesRequestSchema, request), registry.listResourceTemplates(access())));
     server.setRequestHandler(READ_RESOURCE, (request, extra) => this.readResource(request, extra, server, state));
     server.setRequestHandler(SUBSCRIBE, (request) => {
+      this.authorize(request);
       state.subscriptions.add(parseParams(SubscribeRequestSchema, request).params.uri);
       return {};
     });
@@ -119,13 +124,25 @@ export class McpDispatcher {
       state.subscriptions.delete(parseParams(UnsubscribeRequestSchema, request).params.uri);
       return {};
     });
-    server.setRequestHandler(LIST_PROMPTS, (request) => (parseParams(ListPromptsRequestSchema, request), registry.listPrompts()));
+    server.setRequestHandler(LIST_PROMPTS, (request) => (parseParams(ListPromptsRequestSchema, request), registry.listPrompts(access())));
     server.setRequestHandler(GET_PROMPT, (request, extra) => this.getPrompt(request, extra, server, state));
     server.setRequestHandler(COMPLETE, (request, extra) => this.complete(request, extra));
     server.setRequestHandler(SET_LEVEL, (request) => {
       state.logLevel = parseParams(SetLevelRequestSchema, request).params.level;
       return {};
     });
+  }
+
+  /**
+   * Second line of the per-item authorization (the transports refuse at the HTTP level first, with a challenge):
+   * whatever carried the message, a caller never reaches a tool, resource or prompt it may not use.
+   */
+  private authorize(request: unknown): void {
+    const { method, params } = request as { method: string; params?: Record<string, unknown> };
+    const refusal = this.auth.refusalFor(this.auth.accessOf(currentMcpRequestContext()?.request), method, params ?? {});
+    if (!refusal) return;
+    const text = refusal.status === 401 ? McpMessages.authAnonymousRefused() : McpMessages.authInsufficientScope(refusal.scopes);
+    throw new McpError(ErrorCode.InvalidRequest, text);
   }
 
   private invoke(handler: McpHandlerFn, args: unknown, ctx: McpContext): Promise<unknown> {
@@ -135,6 +152,7 @@ export class McpDispatcher {
   }
 
   private async callTool(request: unknown, extra: Extra, server: Server, state: McpSessionState): Promise<CallToolResult> {
+    this.authorize(request);
     const { params } = parseParams(CallToolRequestSchema, request);
     const tool = this.registry.getTool(params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, McpMessages.unknownTool(params.name));
@@ -157,6 +175,7 @@ export class McpDispatcher {
   }
 
   private async readResource(request: unknown, extra: Extra, server: Server, state: McpSessionState): Promise<ReadResourceResult> {
+    this.authorize(request);
     const { params } = parseParams(ReadResourceRequestSchema, request);
     const found = this.registry.findResource(params.uri);
     if (!found) throw new McpError(RESOURCE_NOT_FOUND, McpMessages.resourceNotFound(params.uri), { uri: params.uri });
@@ -170,6 +189,7 @@ export class McpDispatcher {
   }
 
   private async getPrompt(request: unknown, extra: Extra, server: Server, state: McpSessionState): Promise<GetPromptResult> {
+    this.authorize(request);
     const { params } = parseParams(GetPromptRequestSchema, request);
     const prompt = this.registry.getPrompt(params.name);
     if (!prompt) throw new McpError(ErrorCode.InvalidParams, McpMessages.unknownPrompt(params.name));
@@ -193,6 +213,7 @@ export class McpDispatcher {
   }
 
   private async complete(request: unknown, _extra: Extra): Promise<CompleteResult> {
+    this.authorize(request);
     const { params } = parseParams(CompleteRequestSchema, request);
     const { ref, argument } = params;
     const complete =

@@ -5,3 +5,5 @@ export * from './mcp-tool-options.interface.js';
 export * from './mcp-resource-options.interface.js';
 export * from './mcp-prompt-options.interface.js';
 export * from './mcp-limits.interface.js';
+export * from './mcp-auth-options.interface.js';
+export * from './token-verifier.interface.js';

@@ -1,5 +1,6 @@
 import type { ConfigurableModuleAsyncOptions, Type } from '@nestjs/common';
 import type { Icon, ServerCapabilities } from './mcp-protocol.types.js';
+import type { McpAuthOptions } from './mcp-auth-options.interface.js';
 import type { McpCorsOptions, McpHealthOptions, McpLimitsOptions } from './mcp-limits.interface.js';
 import type { McpEventStore } from '../transports/event-store.js';
 
@@ -68,6 +69,8 @@ export interface McpModuleOptions {
    * Default: every provider of the application (narrowed by `@McpTool({ server })` where set).
    */
   include?: Type<unknown>[];
+  /** Bearer-token protection (OAuth 2.1 resource server): every MCP route of this server needs a valid token. See docs/auth.md. */
+  auth?: McpAuthOptions;
 
   // Hardening (see docs/production.md)
   /**

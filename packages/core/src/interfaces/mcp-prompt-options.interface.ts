@@ -31,4 +31,9 @@ export interface McpPromptOptions {
   /** Completion for arguments, keyed by argument name. */
   complete?: Record<string, McpCompleter>;
   server?: McpServerSelector;
+  /**
+   * Scopes a caller's token needs to see and use this prompt (on a server with `auth`); also `@RequireScopes()`.
+   * Callers without them do not see it in lists, and get HTTP 403 insufficient_scope when they use it.
+   */
+  scopes?: string[];
 }

@@ -38,4 +38,9 @@ export interface McpResourceOptions {
   /** Completion for template variables, keyed by variable name. */
   complete?: Record<string, McpCompleter>;
   server?: McpServerSelector;
+  /**
+   * Scopes a caller's token needs to see and use this resource (on a server with `auth`); also `@RequireScopes()`.
+   * Callers without them do not see it in lists, and get HTTP 403 insufficient_scope when they use it.
+   */
+  scopes?: string[];
 }

@@ -25,4 +25,9 @@ export interface McpToolOptions {
   cache?: McpCacheHint;
   /** Serve this tool only on the named server(s). Default: every server that sees the provider. */
   server?: McpServerSelector;
+  /**
+   * Scopes a caller's token needs to see and use this tool (on a server with `auth`); also `@RequireScopes()`.
+   * Callers without them do not see it in lists, and get HTTP 403 insufficient_scope when they use it.
+   */
+  scopes?: string[];
 }

@@ -22,6 +22,7 @@ import { toMcpError, toolErrorText } from '../execution/mcp-error-mapper.js';
 import { MrtrInputs } from './mrtr-inputs.js';
 import { RequestStateSigner, requestIdentity } from './request-state.js';
 import { callerIdentity } from './caller-identity.js';
+import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 
 const INVALID_PARAMS = -32602;
 const RESOURCE_NOT_FOUND = -32002;
@@ -57,6 +58,7 @@ export class ModernDispatcher {
   constructor(
     private readonly registry: McpRegistry,
     @Inject(MCP_MODULE_OPTIONS) private readonly options: McpModuleOptions,
+    private readonly auth: McpAuthenticator,
   ) {
     this.signer = new RequestStateSigner(options.modern?.requestStateSecret, options.modern?.requestStateTtlMs);
     this.listHint = { ...DEFAULT_CACHE_HINT, ...options.modern?.listCacheHint };
@@ -89,10 +91,12 @@ export class ModernDispatcher {
     });
     const on = (method: string, handler: Handler) =>
       (server.setRequestHandler as (method: string, handler: Handler) => void).call(server, method, handler);
-    on('tools/list', () => this.withCache(this.registry.listTools(), 'tools'));
-    on('resources/list', () => this.withCache(this.registry.listResources(), 'resources'));
-    on('resources/templates/list', () => this.withCache(this.registry.listResourceTemplates(), 'templates'));
-    on('prompts/list', () => this.withCache(this.registry.listPrompts(), 'prompts'));
+    // With auth, lists show each caller what it may use, as on the 2025 path; calls were admitted by the endpoint.
+    const access = () => this.auth.accessOf(currentMcpRequestContext()?.request);
+    on('tools/list', () => this.withCache(this.registry.listTools(access()), 'tools'));
+    on('resources/list', () => this.withCache(this.registry.listResources(access()), 'resources'));
+    on('resources/templates/list', () => this.withCache(this.registry.listResourceTemplates(access()), 'templates'));
+    on('prompts/list', () => this.withCache(this.registry.listPrompts(access()), 'prompts'));
     on('tools/call', (request, ctx) => this.callTool(request.params ?? {}, ctx));
     on('resources/read', (request, ctx) => this.readResource(request.params ?? {}, ctx));
     on('prompts/get', (request, ctx) => this.getPrompt(request.params ?? {}, ctx));

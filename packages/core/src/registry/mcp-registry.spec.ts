@@ -16,9 +16,9 @@ describe('McpRegistry', () => {
     expect(first).toEqual({
       tools: [{ name: 'a', description: 'A', inputSchema: { type: 'object', properties: { x: { type: 'number' } }, required: ['x'] } }],
     });
-    expect(registry.listTools()).toBe(first);
+    expect(registry.listTools().tools).toBe(first.tools);
     registry.registerTool({ name: 'b' }, handler);
-    expect(registry.listTools()).not.toBe(first);
+    expect(registry.listTools().tools).not.toBe(first.tools);
     expect(registry.listTools().tools.map((t) => t.name)).toEqual(['a', 'b']);
   });
 

@@ -23,9 +23,16 @@ import type {
   RegisteredResourceTemplate,
   RegisteredTool,
 } from './mcp-registry.types.js';
+import { McpAccessList, type McpAccess, type McpAccessRule } from './mcp-access.js';
 
 /** Resource or prompt options as the registry takes them: names resolved, completers resolved to functions. */
-type Resolved<T> = Omit<T, 'complete'> & { name: string; complete?: Record<string, McpCompleteFn> };
+type Resolved<T> = Omit<T, 'complete'> & { name: string; complete?: Record<string, McpCompleteFn> } & AccessOptions;
+/** Who may use an entry: its scopes (decorator option and `@RequireScopes()`) and whether it is `@McpPublic()`. */
+type AccessOptions = { scopes?: readonly string[]; public?: boolean };
+
+function accessRule(options: AccessOptions): McpAccessRule {
+  return { ...(options.scopes?.length && { scopes: [...new Set(options.scopes)] }), ...(options.public && { public: true }) };
+}
 
 type ListListener = (kind: McpListKind) => void;
 type ResourceListener = (uri: string) => void;
@@ -45,10 +52,11 @@ export class McpRegistry {
   private readonly resources = new Map<string, RegisteredResource>();
   private readonly templates = new Map<string, RegisteredResourceTemplate>();
   private readonly prompts = new Map<string, RegisteredPrompt>();
-  private toolList?: ListToolsResult;
-  private resourceList?: ListResourcesResult;
-  private templateList?: ListResourceTemplatesResult;
-  private promptList?: ListPromptsResult;
+  private readonly toolList = new McpAccessList(() => this.tools.values(), (tool: RegisteredTool) => tool.definition);
+  private readonly resourceList = new McpAccessList(() => this.resources.values(), (resource: RegisteredResource) => resource.definition);
+  private readonly templateList = new McpAccessList(() => this.templates.values(), (template: RegisteredResourceTemplate) => template.definition);
+  private publicEntries?: boolean;
+  private readonly promptList = new McpAccessList(() => this.prompts.values(), (prompt: RegisteredPrompt) => prompt.definition);
   private readonly listListeners = new Set<ListListener>();
   private readonly resourceListeners = new Set<ResourceListener>();
 
@@ -62,7 +70,7 @@ export class McpRegistry {
   // ---- tools ----
 
   /** Adds a tool. Throws if the server already has a tool of that name. */
-  registerTool(options: McpToolOptions & { name: string }, handler: McpHandlerFn, source = options.name): RegisteredTool {
+  registerTool(options: McpToolOptions & { name: string } & AccessOptions, handler: McpHandlerFn, source = options.name): RegisteredTool {
     const existing = this.tools.get(options.name);
     if (existing) throw new Error(McpMessages.duplicateTool(this.serverName, options.name, existing.source, source));
     const input = options.input ? compileObjectSchema(options.input, `Tool "${options.name}" input`, 'input') : EMPTY_OBJECT_SCHEMA;
@@ -77,7 +85,7 @@ export class McpRegistry {
       icons: options.icons,
       _meta: options._meta,
     }) as RegisteredTool['definition'];
-    const tool: RegisteredTool = { name: options.name, definition, input, output, handler, source, cache: options.cache };
+    const tool: RegisteredTool = { name: options.name, definition, input, output, handler, source, cache: options.cache, ...accessRule(options) };
     this.tools.set(tool.name, tool);
     this.changed('tools');
     return tool;
@@ -91,8 +99,9 @@ export class McpRegistry {
     return this.tools.get(name);
   }
 
-  listTools(): ListToolsResult {
-    return (this.toolList ??= { tools: [...this.tools.values()].map((tool) => tool.definition) });
+  /** The tools/list result; with `access`, only the tools that caller may use. */
+  listTools(access?: McpAccess): ListToolsResult {
+    return { tools: this.toolList.get(access) };
   }
 
   // ---- resources ----
@@ -113,7 +122,7 @@ export class McpRegistry {
       const existing = this.resources.get(options.uri);
       if (existing) throw new Error(McpMessages.duplicateResource(this.serverName, options.uri, existing.source, source));
       const definition = { uri: options.uri, ...common, ...(options.size !== undefined && { size: options.size }) };
-      this.resources.set(options.uri, { uri: options.uri, definition, handler, source, cache: options.cache });
+      this.resources.set(options.uri, { uri: options.uri, definition, handler, source, cache: options.cache, ...accessRule(options) });
     } else if (options.uriTemplate) {
       const existing = this.templates.get(options.uriTemplate);
       if (existing) throw new Error(McpMessages.duplicateResource(this.serverName, options.uriTemplate, existing.source, source));
@@ -125,6 +134,7 @@ export class McpRegistry {
         handler,
         source,
         cache: options.cache,
+        ...accessRule(options),
       });
     } else {
       throw new Error(McpMessages.resourceNeedsUri(source));
@@ -152,12 +162,12 @@ export class McpRegistry {
     return this.templates.get(uriTemplate);
   }
 
-  listResources(): ListResourcesResult {
-    return (this.resourceList ??= { resources: [...this.resources.values()].map((resource) => resource.definition) });
+  listResources(access?: McpAccess): ListResourcesResult {
+    return { resources: this.resourceList.get(access) };
   }
 
-  listResourceTemplates(): ListResourceTemplatesResult {
-    return (this.templateList ??= { resourceTemplates: [...this.templates.values()].map((template) => template.definition) });
+  listResourceTemplates(access?: McpAccess): ListResourceTemplatesResult {
+    return { resourceTemplates: this.templateList.get(access) };
   }
 
   // ---- prompts ----
@@ -174,7 +184,7 @@ export class McpRegistry {
       icons: options.icons,
       _meta: options._meta,
     }) as RegisteredPrompt['definition'];
-    this.prompts.set(options.name, { name: options.name, definition, args: schema, complete: options.complete, handler, source, cache: options.cache });
+    this.prompts.set(options.name, { name: options.name, definition, args: schema, complete: options.complete, handler, source, cache: options.cache, ...accessRule(options) });
     this.changed('prompts');
   }
 
@@ -186,8 +196,20 @@ export class McpRegistry {
     return this.prompts.get(name);
   }
 
-  listPrompts(): ListPromptsResult {
-    return (this.promptList ??= { prompts: [...this.prompts.values()].map((prompt) => prompt.definition) });
+  listPrompts(access?: McpAccess): ListPromptsResult {
+    return { prompts: this.promptList.get(access) };
+  }
+
+  /** Every scope used by a tool, resource, template or prompt (for the metadata's `scopes_supported`). */
+  scopesInUse(): string[] {
+    const lists = [this.toolList, this.resourceList, this.templateList, this.promptList];
+    return [...new Set(lists.flatMap((list) => list.scopes()))].sort();
+  }
+
+  /** Whether anything is `@McpPublic()` (then callers without a token may connect and use those items). */
+  hasPublicEntries(): boolean {
+    const all = [this.tools.values(), this.resources.values(), this.templates.values(), this.prompts.values()];
+    return (this.publicEntries ??= all.some((entries) => [...entries].some((entry) => entry.public)));
   }
 
   /** The caching hints the decorators gave the entries of one list (2026-07-28 `ttlMs` / `cacheScope`). */
@@ -235,9 +257,13 @@ export class McpRegistry {
   }
 
   private changed(kind: McpListKind): true {
-    if (kind === 'tools') this.toolList = undefined;
-    if (kind === 'resources') this.resourceList = this.templateList = undefined;
-    if (kind === 'prompts') this.promptList = undefined;
+    this.publicEntries = undefined;
+    if (kind === 'tools') this.toolList.invalidate();
+    if (kind === 'resources') {
+      this.resourceList.invalidate();
+      this.templateList.invalidate();
+    }
+    if (kind === 'prompts') this.promptList.invalidate();
     for (const listener of this.listListeners) listener(kind);
     return true;
   }

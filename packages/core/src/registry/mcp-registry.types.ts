@@ -4,11 +4,12 @@ import type { McpContext } from '../execution/mcp-context.js';
 import type { McpCacheHint } from '../interfaces/mcp-options.interface.js';
 import type { McpCompleteFn } from '../interfaces/mcp-resource-options.interface.js';
 import type { CompiledSchema } from './schema.js';
+import type { McpAccessRule } from './mcp-access.js';
 
 /** Calls the user's method (through the Nest pipeline) with validated arguments and the context. */
 export type McpHandlerFn = (args: unknown, ctx: McpContext) => Promise<unknown>;
 
-interface RegisteredBase {
+interface RegisteredBase extends McpAccessRule {
   readonly handler: McpHandlerFn;
   /** Where it came from, e.g. `WeatherTools.forecast`; used in error messages. */
   readonly source: string;

@@ -21,6 +21,8 @@ export interface McpSession {
   readonly transport: StreamableHttpTransport;
   readonly server: Server;
   readonly state: McpSessionState;
+  /** The principal (token issuer + subject) that opened it, on servers with auth; only it may use the session. */
+  readonly owner?: string;
   lastSeen: number;
 }
 

@@ -1,7 +1,8 @@
-import { Controller, Delete, Get, Inject, Options, Post, Req, Res, UseFilters, type Type } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Options, Post, Req, Res, UseFilters, UseGuards, type Type } from '@nestjs/common';
 import { StreamableHttpEndpoint } from './streamable-http.endpoint.js';
 import { SseEndpoint } from './sse.endpoint.js';
 import { McpHttpExceptionFilter } from './mcp-http-exception.filter.js';
+import { McpServerAuthGuard } from '../auth/mcp-auth.guard.js';
 import type { ResolvedSseOptions, ResolvedStreamableHttpOptions } from './transport-options.js';
 import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from './mcp-http-gate.js';
 
@@ -18,6 +19,8 @@ export function createMcpController(
 ): Type<unknown> {
   @Controller()
   @UseFilters(McpHttpExceptionFilter)
+  // On the class, so it covers every route of the server (a no-op when the server has no `auth`).
+  @UseGuards(McpServerAuthGuard)
   class McpController {
     constructor(
       @Inject(StreamableHttpEndpoint) readonly streamable: StreamableHttpEndpoint,

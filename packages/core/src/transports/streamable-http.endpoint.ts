@@ -14,6 +14,7 @@ import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
 import { ModernEndpoint } from '../modern/modern-endpoint.js';
 import { formatZodIssues } from '../registry/schema.js';
+import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
@@ -63,6 +64,7 @@ export class StreamableHttpEndpoint {
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
     /** The 2026-07-28 path (docs/protocol-versions.md). */
     private readonly modern: ModernEndpoint,
+    private readonly auth: McpAuthenticator,
   ) {
     this.options = resolveStreamableHttpOptions(moduleOptions.transports) ?? resolveStreamableHttpOptions({})!;
     this.limits = resolveMcpLimits(moduleOptions.limits);
@@ -88,6 +90,8 @@ export class StreamableHttpEndpoint {
     const checked = checkJsonRpcBody(read.value, this.limits.maxJsonDepth);
     if (!checked.ok) return sendJsonRpcError(res, checked.status, checked.code, checked.message, {}, checked.id);
     const body = checked.message;
+    // Per-item scopes and public items are checked at the HTTP level, before dispatch (both protocol eras).
+    if (!this.admit(exchange, body)) return;
     // 2026-07-28 requests (their _meta names the protocol version) take the modern path; the rest stays here.
     if (await this.modern.handlePost(exchange, body)) return;
 
@@ -161,7 +165,7 @@ export class StreamableHttpEndpoint {
     const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id), this.sessionTransportOptions);
     const { server, state } = this.dispatcher.createServer(id);
     await server.connect(transport);
-    const session: McpSession = { id, transport, server, state, lastSeen: Date.now() };
+    const session: McpSession = { id, transport, server, state, owner: this.auth.principalOf(exchange.request), lastSeen: Date.now() };
     this.sessions.add(session);
     const stream = this.run(exchange, id, () => this.deliver(exchange, transport, message, { [MCP_SESSION_ID_HEADER]: id }));
     // A failed initialize leaves no session behind.
@@ -244,9 +248,26 @@ export class StreamableHttpEndpoint {
       sendJsonRpcError(exchange.res, 400, SERVER_ERROR, McpMessages.sessionIdRequired());
       return undefined;
     }
-    const session = this.sessions.get(id);
+    const found = this.sessions.get(id);
+    // Another principal's session is answered exactly like an unknown one: it learns nothing.
+    const session = found && found.owner === this.auth.principalOf(exchange.request) ? found : undefined;
     if (!session) sendJsonRpcError(exchange.res, 404, -32001, McpMessages.sessionNotFound());
     return session;
+  }
+
+  /**
+   * Per-message authorization on servers with auth, before anything is dispatched or streamed: 401 with a challenge
+   * for an anonymous caller outside public items, 403 insufficient_scope (with the needed scopes) for a token that
+   * lacks the scopes of the tool, resource or prompt it names. See McpAuthenticator.refusal().
+   */
+  private admit(exchange: HttpExchange, message: JSONRPCMessage): boolean {
+    const refusal = this.auth.refusal(this.auth.accessOf(exchange.request), message);
+    if (!refusal) return true;
+    const anonymous = refusal.status === 401;
+    const text = anonymous ? McpMessages.authAnonymousRefused() : McpMessages.authInsufficientScope(refusal.scopes);
+    this.auth.challenge(exchange.request, exchange.res, anonymous ? 'invalid_token' : 'insufficient_scope', text, refusal.scopes);
+    sendJsonRpcError(exchange.res, refusal.status, SERVER_ERROR, text, {}, (message as { id?: string | number }).id ?? null);
+    return false;
   }
 
   /** MCP-Protocol-Version, when sent, must be one we support (absent: 2025-03-26 is assumed). */

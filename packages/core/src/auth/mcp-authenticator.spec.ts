@@ -1,0 +1,54 @@
+import { ApplicationConfig } from '@nestjs/core';
+import type { ServerResponse } from 'node:http';
+import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
+import { McpRegistry } from '../registry/mcp-registry.js';
+import { McpAuthenticator } from './mcp-authenticator.js';
+import { StaticTokenVerifier } from './token-verifiers/static-token.verifier.js';
+
+function authenticator(options: Partial<McpModuleOptions>, prefix?: string): McpAuthenticator {
+  const moduleOptions = { name: 'test', version: '1.0.0', ...options } as McpModuleOptions;
+  const config = new ApplicationConfig();
+  if (prefix) config.setGlobalPrefix(prefix);
+  const created = new McpAuthenticator(moduleOptions, new McpRegistry(moduleOptions), config);
+  created.onApplicationShutdown();
+  return created;
+}
+
+const request = { protocol: 'https', host: 'mcp.test', headers: {} };
+
+describe('McpAuthenticator', () => {
+  it('refuses unclear configurations at start-up', () => {
+    const verifier = new StaticTokenVerifier({});
+    expect(() => authenticator({ auth: {} })).toThrow(/exactly one of "jwt".*or "verifier"/);
+    expect(() => authenticator({ auth: { verifier, jwt: { secret: 's' } } })).toThrow(/exactly one of "jwt"/);
+    expect(() => authenticator({ auth: { jwt: { issuer: 'x' } } })).toThrow(/"secret", "publicKey" or "jwksUri"/);
+    expect(() => authenticator({ auth: { jwt: { secret: 's', jwksUri: 'https://idp.test/jwks' } } })).toThrow(/exactly one of "secret"/);
+    expect(() => authenticator({ auth: { jwt: { secret: 's', algorithms: ['HS256', 'none'] } } })).toThrow(/must not contain "none"/);
+    expect(() => authenticator({ auth: { verifier, resource: 'mcp.test/mcp' } })).toThrow(/absolute http\(s\) URL/);
+  });
+
+  it('is disabled without auth: everyone may do everything, no principal', () => {
+    const open = authenticator({});
+    expect(open.enabled).toBe(false);
+    expect(open.accessOf(request)).toBeUndefined();
+    expect(open.principalOf(request)).toBeUndefined();
+    expect(open.refusal(open.accessOf(request), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x' } })).toBeUndefined();
+  });
+
+  it('derives the resource and the metadata URL from the request, the global prefix and the MCP path', () => {
+    const auth = authenticator({ auth: { verifier: new StaticTokenVerifier({}) }, transports: { streamableHttp: { path: '/tools/mcp' } } }, '/api/');
+    expect(auth.resource(request)).toBe('https://mcp.test/api/tools/mcp');
+    expect(auth.metadataUrl(request)).toBe('https://mcp.test/.well-known/oauth-protected-resource/api/tools/mcp');
+    expect(auth.metadataPaths()).toEqual(['/.well-known/oauth-protected-resource/api/tools/mcp']);
+  });
+
+  it('writes RFC 6750 challenges with quoted, escaped parameters', () => {
+    const auth = authenticator({ auth: { verifier: new StaticTokenVerifier({}), requiredScopes: ['a', 'b'], resource: 'https://public.test/mcp' } });
+    const headers: Record<string, string> = {};
+    const response = { headersSent: false, setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as ServerResponse;
+    auth.challenge(request, response, 'invalid_token', 'bad "token"');
+    expect(headers['www-authenticate']).toBe(
+      'Bearer error="invalid_token", error_description="bad \\"token\\"", scope="a b", resource_metadata="https://public.test/.well-known/oauth-protected-resource/mcp"',
+    );
+  });
+});

@@ -1,0 +1,30 @@
+import type { AccessToken } from '../interfaces/token-verifier.interface.js';
+import { ANONYMOUS_ACCESS, type McpAccess } from '../registry/mcp-access.js';
+
+/** What the auth guard established about one HTTP request. */
+export interface McpRequestAuth {
+  /** The verified token; absent for an anonymous caller of a server with public items. */
+  readonly token?: AccessToken;
+  readonly access: McpAccess;
+  /** Issuer + subject the sessions of this caller are bound to. */
+  readonly principal: string;
+}
+
+const REQUEST_AUTH = Symbol.for('nestmcp.requestAuth');
+const ANONYMOUS_PRINCIPAL = '\0anonymous';
+
+export function setRequestAuth(request: object, auth: McpRequestAuth): void {
+  (request as Record<symbol, McpRequestAuth>)[REQUEST_AUTH] = auth;
+}
+
+export function getRequestAuth(request: unknown): McpRequestAuth | undefined {
+  return request && typeof request === 'object' ? (request as Record<symbol, McpRequestAuth | undefined>)[REQUEST_AUTH] : undefined;
+}
+
+export function anonymousAuth(): McpRequestAuth {
+  return { access: ANONYMOUS_ACCESS, principal: ANONYMOUS_PRINCIPAL };
+}
+
+export function tokenAuth(token: AccessToken, principal: string): McpRequestAuth {
+  return { token, access: { anonymous: false, scopes: new Set(token.scopes) }, principal };
+}

@@ -1,0 +1,49 @@
+import type { TokenVerifier } from './token-verifier.interface.js';
+
+/** JWT access tokens verified with passport-jwt: a shared secret (HS*), a PEM public key, or a JWKS URL. */
+export interface McpJwtOptions {
+  /** Shared secret for HS256/HS384/HS512. */
+  secret?: string | Buffer;
+  /** PEM public key (RS*, PS*, ES*). */
+  publicKey?: string | Buffer;
+  /** JWKS URL of the identity provider, e.g. `https://idp.example.com/.well-known/jwks.json`. The key set is cached; it is fetched again when a token names a `kid` it lacks, so rotated keys are picked up. */
+  jwksUri?: string;
+  /** Expected `iss` (one, or any of several). Strongly recommended. */
+  issuer?: string | string[];
+  /** Expected `aud`: the canonical URL of this server (RFC 8707) or the identifier your IdP puts there. Strongly recommended. */
+  audience?: string | string[];
+  /** Accepted algorithms. Default: HS256/384/512 with `secret`, RS/PS/ES 256/384/512 otherwise. `none` is never accepted. */
+  algorithms?: string[];
+  /** Leeway for `exp` / `nbf`, in seconds. Default 0. */
+  clockToleranceSeconds?: number;
+  /** How long fetched JWKS keys are cached, in milliseconds. Default 10 minutes. */
+  jwksCacheMaxAgeMs?: number;
+  /** Least time between two JWKS fetches, in milliseconds (protects the IdP from tokens with made-up `kid`s). Default 30 seconds. */
+  jwksCooldownMs?: number;
+}
+
+/**
+ * Bearer-token protection of one MCP server (MCP 2025-11-25, basic/authorization: the server is an OAuth 2.1
+ * resource server). Give `jwt` or `verifier`.
+ */
+export interface McpAuthOptions {
+  /** Verify JWT access tokens. */
+  jwt?: McpJwtOptions;
+  /** Verify tokens with your own code (opaque tokens, introspection), or a `StaticTokenVerifier` in development. */
+  verifier?: TokenVerifier;
+  /** Scopes every request needs (403 insufficient_scope otherwise). Per-tool scopes come on top. */
+  requiredScopes?: string[];
+  /** Authorization server issuer URLs clients get tokens from (RFC 9728 `authorization_servers`). */
+  authorizationServers?: string[];
+  /**
+   * Canonical URL of this MCP server, e.g. `https://api.example.com/mcp` (RFC 9728 `resource`, RFC 8707).
+   * Default: derived from each request (scheme, host, global prefix and path; X-Forwarded-* when the app trusts the proxy).
+   */
+  resource?: string;
+  /** Scopes to advertise in the metadata. Default: `requiredScopes` plus every scope used by a tool, resource or prompt. */
+  scopesSupported?: string[];
+  /** Human-readable name of the resource in the metadata (RFC 9728 `resource_name`). */
+  resourceName?: string;
+  /** URL of documentation for developers (RFC 9728 `resource_documentation`). */
+  resourceDocumentation?: string;
+}
