@@ -10,6 +10,7 @@ import type { McpAuthOptions } from '../interfaces/mcp-auth-options.interface.js
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { ANONYMOUS_ACCESS, mayUse, type McpAccess, type McpAccessRule } from '../registry/mcp-access.js';
 import { resolveStreamableHttpOptions } from '../transports/transport-options.js';
+import { sendJsonRpcError } from '../transports/http-exchange.js';
 import { createJwtStrategy, jwtAlgorithms } from './jwt.strategy.js';
 import { createVerifierStrategy } from './bearer-token.strategy.js';
 import { getRequestAuth } from './request-auth.js';
@@ -103,6 +104,20 @@ export class McpAuthenticator implements OnApplicationShutdown {
     const { method, params, id } = message as { method?: unknown; params?: Record<string, unknown>; id?: unknown };
     if (typeof method !== 'string' || id === undefined) return undefined;
     return this.refusalFor(access, method, params ?? {});
+  }
+
+  /**
+   * Lets a message through, or refuses it before dispatch with HTTP 401/403, a `WWW-Authenticate` challenge (so
+   * clients can authenticate or step up) and a JSON-RPC error body. Every transport calls it on each message.
+   */
+  admit(request: unknown, response: ServerResponse, message: unknown): boolean {
+    const refusal = this.refusal(this.accessOf(request), message);
+    if (!refusal) return true;
+    const anonymous = refusal.status === 401;
+    const text = anonymous ? McpMessages.authAnonymousRefused() : McpMessages.authInsufficientScope(refusal.scopes);
+    this.challenge(request, response, anonymous ? 'invalid_token' : 'insufficient_scope', text, refusal.scopes);
+    sendJsonRpcError(response, refusal.status, -32000, text, {}, (message as { id?: string | number }).id ?? null);
+    return false;
   }
 
   /** `refusal()` for a request's method and params. */

@@ -11,6 +11,8 @@ export interface SseSession {
   readonly transport: SseTransport;
   readonly server: Server;
   readonly state: McpSessionState;
+  /** The principal (issuer + subject) that opened it, when the server has auth. */
+  readonly owner?: string;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
 import { runInMcpRequestContext } from '../context/request-context.js';
 import { SseSessions } from './sse-sessions.js';
+import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { SseTransport } from './sse.transport.js';
 import { checkJsonRpcBody } from './json-rpc-message.js';
 import { accepts, isJsonContentType, readMcpBody, sendEmpty, sendJsonRpcError, toHttpExchange, type HttpExchange } from './http-exchange.js';
@@ -44,6 +45,7 @@ export class SseEndpoint {
     private readonly dispatcher: McpDispatcher,
     private readonly sessions: SseSessions,
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
+    private readonly auth: McpAuthenticator,
   ) {
     this.options = resolveSseOptions(moduleOptions.transports);
     this.limits = resolveMcpLimits(moduleOptions.limits);
@@ -66,7 +68,7 @@ export class SseEndpoint {
       this.sessions.forget(id),
     );
     const { server, state } = this.dispatcher.createServer(id);
-    this.sessions.add({ id, transport, server, state });
+    this.sessions.add({ id, transport, server, state, owner: this.auth.principalOf(exchange.request) });
     await server.connect(transport);
     // The client may have gone while connecting: then the transport is closed and the session forgotten.
     if (!transport.isOpen) this.sessions.forget(id);
@@ -78,7 +80,9 @@ export class SseEndpoint {
     const { req, res } = exchange;
     const id = sessionIdOf(exchange);
     if (!id) return sendJsonRpcError(res, 400, SERVER_ERROR, McpMessages.sseSessionIdRequired());
-    const session = this.sessions.get(id);
+    // Another principal's session is answered exactly like an unknown one.
+    const found = this.sessions.get(id);
+    const session = found && found.owner === this.auth.principalOf(exchange.request) ? found : undefined;
     if (!session) return sendJsonRpcError(res, 404, -32001, McpMessages.sseSessionNotFound());
     if (!isJsonContentType(req.headers['content-type'])) {
       return sendJsonRpcError(res, 415, SERVER_ERROR, McpMessages.unsupportedMediaType());
@@ -88,6 +92,7 @@ export class SseEndpoint {
     const checked = checkJsonRpcBody(read.value, this.limits.maxJsonDepth);
     if (!checked.ok) return sendJsonRpcError(res, checked.status, checked.code, checked.message, {}, checked.id);
     const message = checked.message;
+    if (!this.auth.admit(exchange.request, res, message)) return;
     // The handler runs in the context of THIS POST: getHttpRequest() and headers are this request's.
     runInMcpRequestContext(
       { request: exchange.request, raw: req, response: res, serverName: this.moduleOptions.name, sessionId: id },

@@ -91,7 +91,7 @@ export class StreamableHttpEndpoint {
     if (!checked.ok) return sendJsonRpcError(res, checked.status, checked.code, checked.message, {}, checked.id);
     const body = checked.message;
     // Per-item scopes and public items are checked at the HTTP level, before dispatch (both protocol eras).
-    if (!this.admit(exchange, body)) return;
+    if (!this.auth.admit(exchange.request, res, body)) return;
     // 2026-07-28 requests (their _meta names the protocol version) take the modern path; the rest stays here.
     if (await this.modern.handlePost(exchange, body)) return;
 
@@ -253,21 +253,6 @@ export class StreamableHttpEndpoint {
     const session = found && found.owner === this.auth.principalOf(exchange.request) ? found : undefined;
     if (!session) sendJsonRpcError(exchange.res, 404, -32001, McpMessages.sessionNotFound());
     return session;
-  }
-
-  /**
-   * Per-message authorization on servers with auth, before anything is dispatched or streamed: 401 with a challenge
-   * for an anonymous caller outside public items, 403 insufficient_scope (with the needed scopes) for a token that
-   * lacks the scopes of the tool, resource or prompt it names. See McpAuthenticator.refusal().
-   */
-  private admit(exchange: HttpExchange, message: JSONRPCMessage): boolean {
-    const refusal = this.auth.refusal(this.auth.accessOf(exchange.request), message);
-    if (!refusal) return true;
-    const anonymous = refusal.status === 401;
-    const text = anonymous ? McpMessages.authAnonymousRefused() : McpMessages.authInsufficientScope(refusal.scopes);
-    this.auth.challenge(exchange.request, exchange.res, anonymous ? 'invalid_token' : 'insufficient_scope', text, refusal.scopes);
-    sendJsonRpcError(exchange.res, refusal.status, SERVER_ERROR, text, {}, (message as { id?: string | number }).id ?? null);
-    return false;
   }
 
   /** MCP-Protocol-Version, when sent, must be one we support (absent: 2025-03-26 is assumed). */
