@@ -70,21 +70,60 @@ describe('interop: MCP Inspector CLI', () => {
     });
   });
 
-  // The legacy HTTP+SSE transport comes with issue 3. Once it is merged and the sample serves it
-  // (transports.sse: { path: '/sse', messagesPath: '/messages' }), turn these into real tests: the same calls as above,
-  // `inspector(url('/sse'), 'sse', [...])`.
-  describe('the sample over HTTP+SSE (issue 3)', () => {
-    it.todo('lists tools over SSE');
-    it.todo('calls a tool over SSE');
-    it.todo('reads a resource over SSE');
-    it.todo('gets a prompt over SSE');
+  describe('the sample over HTTP+SSE', () => {
+    let app: INestApplication;
+    let url: URL;
+    beforeAll(async () => {
+      const started = await startApp({ imports: [AppModule] });
+      app = started.app;
+      url = started.url('/sse');
+    });
+    afterAll(() => app.close());
+
+    it('lists and calls tools', async () => {
+      const list = (await inspector(url, 'sse', ['--method', 'tools/list'])) as { tools: { name: string }[] };
+      expect(list.tools.map((tool) => tool.name)).toContain('search_notes');
+      const call = await inspector(url, 'sse', ['--method', 'tools/call', '--tool-name', 'search_notes', '--tool-arg', 'query=milk']);
+      expect(call).toEqual({ content: [{ type: 'text', text: JSON.stringify([{ id: '2', title: 'Groceries' }]) }] });
+    });
+
+    it('reads a resource and gets a prompt', async () => {
+      const read = (await inspector(url, 'sse', ['--method', 'resources/read', '--uri', 'notes://1'])) as { contents: { text: string }[] };
+      expect(read.contents[0].text).toContain('# Welcome');
+      const prompt = (await inspector(url, 'sse', ['--method', 'prompts/get', '--prompt-name', 'review_note', '--prompt-args', 'id=2'])) as {
+        messages: { content: { text: string } }[];
+      };
+      expect(prompt.messages[0].content.text).toContain('# Groceries');
+    });
   });
 
-  // Bearer auth comes with issue 4. Once merged, start the protected sample and pass the token:
-  // `inspector(url, 'http', ['--method', 'tools/list'], ['Authorization: Bearer <token>'])`, and check that a call
-  // without the header fails with 401.
-  describe('the protected sample with a bearer token (issue 4)', () => {
-    it.todo('lists and calls tools with a valid bearer token');
-    it.todo('is refused (401) without a token');
+  describe('the protected sample (/secure/mcp) with a bearer token', () => {
+    let app: INestApplication;
+    let url: URL;
+    beforeAll(async () => {
+      const started = await startApp({ imports: [AppModule] });
+      app = started.app;
+      url = started.url('/secure/mcp');
+    });
+    afterAll(() => app.close());
+
+    /** A token from the sample's own script, as `npm run token -- --sub alice --scope "notes:read notes:write"` prints it. */
+    async function token(scope: string): Promise<string> {
+      const { stdout } = await run(process.execPath, ['sample/scripts/token.mjs', '--sub', 'alice', '--scope', scope]);
+      return stdout.trim();
+    }
+
+    it('lists and calls tools with a valid bearer token', async () => {
+      const auth = [`Authorization: Bearer ${await token('notes:read notes:write')}`];
+      const list = (await inspector(url, 'http', ['--method', 'tools/list'], auth)) as { tools: { name: string }[] };
+      expect(list.tools.map((tool) => tool.name).sort()).toEqual(['add_note', 'list_notes', 'whoami']);
+      const call = (await inspector(url, 'http', ['--method', 'tools/call', '--tool-name', 'whoami'], auth)) as { content: { text: string }[] };
+      expect(call.content[0].text).toContain('alice');
+    });
+
+    it('is refused without a token', async () => {
+      const result = await inspector(url, 'http', ['--method', 'tools/list']).catch((error: { stdout?: string; stderr?: string }) => error);
+      expect(JSON.stringify(result)).toMatch(/401|Unauthorized|invalid_token/);
+    });
   });
 });
