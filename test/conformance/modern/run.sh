@@ -18,5 +18,21 @@ until node -e "fetch('http://127.0.0.1:$PORT/mcp',{method:'DELETE'}).then(()=>pr
   i=$((i+1)); [ $i -gt 100 ] && { echo "fixture did not start" >&2; exit 1; }
   sleep 0.2
 done
+mkdir -p "$HERE/results"
+LOG="$HERE/results/output.txt"
+set +e
 ./node_modules/.bin/node node_modules/@modelcontextprotocol/conformance/dist/index.js server \
-  --url "http://localhost:$PORT/mcp" --requirements 2026-07-28 -o "$HERE/results" "$@"
+  --url "http://localhost:$PORT/mcp" --requirements 2026-07-28 -o "$HERE/results" "$@" > "$LOG" 2>&1
+CODE=$?
+set -e
+cat "$LOG"
+# The suite's own total counts unscored scenarios (extensions, pending) too; this line counts the scored ones.
+node -e '
+  const text = require("fs").readFileSync(process.argv[1], "utf8").replace(/\x1b\[[0-9;]*m/g, "");
+  const unscored = new Set([...text.matchAll(/^\s+[✓✗] (\S+) \((?:extension|pending)\)$/gm)].map((m) => m[1]));
+  const scored = [...text.matchAll(/^([✓✗]) (\S+): \d+ passed, \d+ failed/gm)].filter((m) => !unscored.has(m[2]));
+  const failed = scored.filter((m) => m[1] === "✗").length;
+  console.log(`conformance 2026-07-28 (${unscored.size} unscored scenarios not counted): ${scored.length - failed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+' "$LOG" || CODE=1
+exit $CODE
