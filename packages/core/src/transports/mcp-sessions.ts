@@ -10,7 +10,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
-import type { McpListKind } from '../registry/mcp-registry.types.js';
+import { forwardRegistryNotifications } from './session-notifications.js';
 import type { McpSessionState } from '../execution/mcp-session-state.js';
 import type { StreamableHttpTransport } from './streamable-http.transport.js';
 import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
@@ -57,10 +57,7 @@ export class McpSessions implements OnModuleInit, BeforeApplicationShutdown, OnA
   }
 
   onModuleInit(): void {
-    this.unsubscribe.push(
-      this.registry.onListChanged((kind) => this.listChanged(kind)),
-      this.registry.onResourceUpdated((uri) => this.resourceUpdated(uri)),
-    );
+    this.unsubscribe.push(forwardRegistryNotifications(this.registry, () => this.sessions.values()));
     const idle = this.limits.sessionIdleTimeoutMs;
     if (idle > 0) {
       this.sweeper = setInterval(() => this.sweepIdle(), Math.max(10, Math.min(idle / 2, MAX_SWEEP_INTERVAL_MS)));
@@ -161,19 +158,5 @@ export class McpSessions implements OnModuleInit, BeforeApplicationShutdown, OnA
     clearInterval(this.sweeper);
     for (const stop of this.unsubscribe.splice(0)) stop();
     await this.closeAll();
-  }
-
-  private listChanged(kind: McpListKind): void {
-    for (const { server } of this.sessions.values()) {
-      const sent =
-        kind === 'tools' ? server.sendToolListChanged() : kind === 'prompts' ? server.sendPromptListChanged() : server.sendResourceListChanged();
-      void sent.catch(() => undefined);
-    }
-  }
-
-  private resourceUpdated(uri: string): void {
-    for (const { server, state } of this.sessions.values()) {
-      if (state.subscriptions.has(uri)) void server.sendResourceUpdated({ uri }).catch(() => undefined);
-    }
   }
 }

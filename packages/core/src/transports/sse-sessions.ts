@@ -1,7 +1,7 @@
 import { Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
-import type { McpListKind } from '../registry/mcp-registry.types.js';
+import { forwardRegistryNotifications } from './session-notifications.js';
 import type { McpSessionState } from '../execution/mcp-session-state.js';
 import type { SseTransport } from './sse.transport.js';
 
@@ -28,10 +28,7 @@ export class SseSessions implements OnModuleInit, BeforeApplicationShutdown {
   constructor(private readonly registry: McpRegistry) {}
 
   onModuleInit(): void {
-    this.unsubscribe.push(
-      this.registry.onListChanged((kind) => this.listChanged(kind)),
-      this.registry.onResourceUpdated((uri) => this.resourceUpdated(uri)),
-    );
+    this.unsubscribe.push(forwardRegistryNotifications(this.registry, () => this.sessions.values()));
   }
 
   get size(): number {
@@ -57,19 +54,5 @@ export class SseSessions implements OnModuleInit, BeforeApplicationShutdown {
     const open = [...this.sessions.values()];
     this.sessions.clear();
     await Promise.all(open.map(({ server }) => server.close()));
-  }
-
-  private listChanged(kind: McpListKind): void {
-    for (const { server } of this.sessions.values()) {
-      const sent =
-        kind === 'tools' ? server.sendToolListChanged() : kind === 'prompts' ? server.sendPromptListChanged() : server.sendResourceListChanged();
-      void sent.catch(() => undefined);
-    }
-  }
-
-  private resourceUpdated(uri: string): void {
-    for (const { server, state } of this.sessions.values()) {
-      if (state.subscriptions.has(uri)) void server.sendResourceUpdated({ uri }).catch(() => undefined);
-    }
   }
 }

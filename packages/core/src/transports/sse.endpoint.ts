@@ -8,8 +8,8 @@ import { runInMcpRequestContext } from '../context/request-context.js';
 import { SseSessions } from './sse-sessions.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { SseTransport } from './sse.transport.js';
-import { checkJsonRpcBody } from './json-rpc-message.js';
-import { accepts, isJsonContentType, readMcpBody, sendEmpty, sendJsonRpcError, toHttpExchange, type HttpExchange } from './http-exchange.js';
+import { receiveMcpMessage } from './incoming-message.js';
+import { accepts, sendEmpty, sendJsonRpcError, toHttpExchange, type HttpExchange } from './http-exchange.js';
 import { resolveSseOptions, type ResolvedSseOptions } from './transport-options.js';
 import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
 
@@ -84,15 +84,8 @@ export class SseEndpoint {
     const found = this.sessions.get(id);
     const session = found && found.owner === this.auth.principalOf(exchange.request) ? found : undefined;
     if (!session) return sendJsonRpcError(res, 404, -32001, McpMessages.sseSessionNotFound());
-    if (!isJsonContentType(req.headers['content-type'])) {
-      return sendJsonRpcError(res, 415, SERVER_ERROR, McpMessages.unsupportedMediaType());
-    }
-    const read = await readMcpBody(exchange, this.limits.maxBodyBytes);
-    if (!read.ok) return sendJsonRpcError(res, read.status, read.code, read.message);
-    const checked = checkJsonRpcBody(read.value, this.limits.maxJsonDepth);
-    if (!checked.ok) return sendJsonRpcError(res, checked.status, checked.code, checked.message, {}, checked.id);
-    const message = checked.message;
-    if (!this.auth.admit(exchange.request, res, message)) return;
+    const message = await receiveMcpMessage(exchange, this.limits, this.auth);
+    if (!message) return;
     // The handler runs in the context of THIS POST: getHttpRequest() and headers are this request's.
     runInMcpRequestContext(
       { request: exchange.request, raw: req, response: res, serverName: this.moduleOptions.name, sessionId: id },

@@ -19,13 +19,11 @@ import { runInMcpRequestContext, type McpRequestContextStore } from '../context/
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
 import { StreamableHttpTransport, type StreamableHttpTransportOptions } from './streamable-http.transport.js';
-import { checkJsonRpcBody } from './json-rpc-message.js';
+import { receiveMcpMessage } from './incoming-message.js';
 import { InMemoryEventStore } from './event-store.js';
 import {
   type HttpExchange,
   accepts,
-  isJsonContentType,
-  readMcpBody,
   sendEmpty,
   sendJsonRpcError,
   toHttpExchange,
@@ -82,16 +80,8 @@ export class StreamableHttpEndpoint {
     if (!needed.every((type) => accepts(req.headers.accept, type))) {
       return sendJsonRpcError(res, 406, SERVER_ERROR, McpMessages.notAcceptable(needed.join(' and ')));
     }
-    if (!isJsonContentType(req.headers['content-type'])) {
-      return sendJsonRpcError(res, 415, SERVER_ERROR, McpMessages.unsupportedMediaType());
-    }
-    const read = await readMcpBody(exchange, this.limits.maxBodyBytes);
-    if (!read.ok) return sendJsonRpcError(res, read.status, read.code, read.message);
-    const checked = checkJsonRpcBody(read.value, this.limits.maxJsonDepth);
-    if (!checked.ok) return sendJsonRpcError(res, checked.status, checked.code, checked.message, {}, checked.id);
-    const body = checked.message;
-    // Per-item scopes and public items are checked at the HTTP level, before dispatch (both protocol eras).
-    if (!this.auth.admit(exchange.request, res, body)) return;
+    const body = await receiveMcpMessage(exchange, this.limits, this.auth);
+    if (!body) return;
     // 2026-07-28 requests (their _meta names the protocol version) take the modern path; the rest stays here.
     if (await this.modern.handlePost(exchange, body)) return;
 

@@ -1,0 +1,35 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { McpMessages } from '../mcp.messages.js';
+import type { McpAuthenticator } from '../auth/mcp-authenticator.js';
+import { checkJsonRpcBody } from './json-rpc-message.js';
+import { isJsonContentType, readMcpBody, sendJsonRpcError, type HttpExchange } from './http-exchange.js';
+import type { ResolvedMcpLimits } from './mcp-limits.js';
+
+/**
+ * The one JSON-RPC message a POST carries, checked the same way on every transport: JSON content type (415),
+ * body size and JSON syntax, one message of a shape the protocol takes, nesting depth, and what the caller may
+ * send (401/403). On any failure the JSON-RPC error is written and `undefined` returned.
+ */
+export async function receiveMcpMessage(
+  exchange: HttpExchange,
+  limits: ResolvedMcpLimits,
+  auth: McpAuthenticator,
+): Promise<JSONRPCMessage | undefined> {
+  const { req, res } = exchange;
+  if (!isJsonContentType(req.headers['content-type'])) {
+    sendJsonRpcError(res, 415, -32000, McpMessages.unsupportedMediaType());
+    return undefined;
+  }
+  const read = await readMcpBody(exchange, limits.maxBodyBytes);
+  if (!read.ok) {
+    sendJsonRpcError(res, read.status, read.code, read.message);
+    return undefined;
+  }
+  const checked = checkJsonRpcBody(read.value, limits.maxJsonDepth);
+  if (!checked.ok) {
+    sendJsonRpcError(res, checked.status, checked.code, checked.message, {}, checked.id);
+    return undefined;
+  }
+  // Per-item scopes and public items are checked at the HTTP level, before dispatch (every transport, both eras).
+  return auth.admit(exchange.request, res, checked.message) ? checked.message : undefined;
+}
