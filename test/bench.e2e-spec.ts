@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 interface Row {
   workload: string;
@@ -24,7 +24,7 @@ describe('npm run bench -- --smoke', () => {
       execFile(
         'npm',
         ['run', 'bench', '--', '--smoke', '--no-pin', '--workloads', workloads, '--out', out],
-        { cwd: resolve(import.meta.dirname, '..'), env: { ...process.env, NODE_OPTIONS: '' }, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+        { cwd: process.cwd(), env: { ...process.env, NODE_OPTIONS: '' }, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
         (error, stdout, stderr) => (error ? fail(new Error(`${error.message}\n${stderr}`)) : done(stdout)),
       );
     });
