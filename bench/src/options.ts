@@ -12,6 +12,8 @@ export interface BenchOptions {
   pin: boolean;
   writeDocs: boolean;
   smoke: boolean;
+  /** Run our server with node --cpu-prof, profiles under bench/results/profiles. */
+  profile: boolean;
   out?: string;
 }
 
@@ -27,6 +29,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-pin           do not pin server and load generator to different cores with taskset
   --write-docs       regenerate the measured part of docs/benchmarks.md
   --out <file>       where to write the raw JSON (default bench/results/<timestamp>.json)
+  --profile          run our server under node --cpu-prof (profiles in bench/results/profiles)
   --smoke            1-second runs, one run, N=0, few sessions: checks that everything works`;
 
 function list(value: string): string[] {
@@ -52,6 +55,7 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
     pin: true,
     writeDocs: false,
     smoke: false,
+    profile: false,
   };
   const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -71,6 +75,7 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
       case '--write-docs': options.writeDocs = true; break;
       case '--out': options.out = value(); break;
       case '--smoke': options.smoke = true; break;
+      case '--profile': options.profile = true; break;
       case '--help': case '-h': console.log(`${USAGE}\n  workloads: ${known.join(', ')}`); process.exit(0);
       default: throw new Error(`unknown option ${flag}\n${USAGE}`);
     }

@@ -91,6 +91,12 @@ async function soak(options: BenchOptions, servers: Record<Impl, ServerProcess>,
   return row;
 }
 
+function profileArgs(options: BenchOptions, impl: Impl, key: string, fillers: number): string[] {
+  if (!options.profile || impl !== 'ours') return [];
+  const dir = resolve(root, 'bench/results/profiles');
+  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `ours-${key}-n${fillers}-${Date.now()}.cpuprofile`];
+}
+
 function machine(): BenchResults['machine'] {
   return {
     cpu: cpus()[0]?.model ?? 'unknown CPU',
@@ -134,7 +140,7 @@ async function main(): Promise<number> {
       const runnable = workloads.filter((workload) => workload.measure !== 'soak' || fillers === soakFillers);
       if (runnable.length === 0) continue;
       log(`${key}, N=${fillers}: starting servers`);
-      const started = await Promise.allSettled(IMPLS.map((impl) => ServerProcess.start({ impl, fillers, ...runnable[0].server }, options.pin)));
+      const started = await Promise.allSettled(IMPLS.map((impl) => ServerProcess.start({ impl, fillers, ...runnable[0].server }, options.pin, profileArgs(options, impl, key, fillers))));
       const servers = {} as Record<Impl, ServerProcess>;
       started.forEach((outcome, index) => outcome.status === 'fulfilled' && (servers[IMPLS[index]] = outcome.value));
       try {

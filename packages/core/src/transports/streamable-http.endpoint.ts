@@ -133,7 +133,7 @@ export class StreamableHttpEndpoint {
       return sendJsonRpcError(exchange.res, 400, INVALID_REQUEST, McpMessages.alreadyInitialized(), {}, message.id);
     }
     const id = randomUUID();
-    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id));
+    const transport = this.sessionTransport(id);
     const { server, state } = this.dispatcher.createServer(id);
     await server.connect(transport);
     const session: McpSession = { id, transport, server, state, lastSeen: Date.now() };
@@ -142,6 +142,14 @@ export class StreamableHttpEndpoint {
     // A failed initialize leaves no session behind.
     const answer = await stream?.done;
     if (!answer || 'error' in answer) await this.sessions.close(id);
+  }
+
+  /**
+   * The transport of a new session. Made here, not inline in `initialize()`: a closure there would share its
+   * scope with `exchange` and keep the initialize request and response alive as long as the session.
+   */
+  private sessionTransport(id: string): StreamableHttpTransport {
+    return new StreamableHttpTransport(id, () => this.sessions.forget(id));
   }
 
   /** Stateless: a fresh protocol connection for this one message, closed when its answer is written. */
