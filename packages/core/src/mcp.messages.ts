@@ -57,6 +57,10 @@ export const McpMessages = {
   invalidToolOutput: (tool: string, detail: string) =>
     `Tool "${tool}" returned a value that does not match its output schema: ${detail}`,
   toolFailed: (tool: string, detail: string) => `Tool "${tool}" failed: ${detail}`,
+  // Dispatch (issue 7: one fallback handler per connection)
+  methodNotFound: (method: string) => `Method not found: ${method}`,
+  invalidToolResult: (tool: string, detail: string) => `Tool "${tool}" returned an invalid CallToolResult: ${detail}`,
+
   unknownCompletionRef: (ref: string) => `Nothing to complete for ${ref}.`,
 
   // Context (thrown at the developer at run time)

@@ -3,6 +3,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
+  CallToolResultSchema,
   CompleteRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
@@ -11,7 +12,10 @@ import {
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
+  type CallToolRequest,
   type CallToolResult,
+  type JSONRPCRequest,
+  type Result,
   type CompleteResult,
   type GetPromptResult,
   type ReadResourceResult,
@@ -34,23 +38,35 @@ import { toCallToolResult, toGetPromptResult, toReadResourceResult, toolErrorRes
 import { toMcpError, toolErrorText } from './mcp-error-mapper.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-type RequestSchema = Parameters<Server['setRequestHandler']>[0];
-
-/** Only the method literal is checked by the SDK, so that bad params get -32602 from us rather than -32603. */
-const methodOnly = (method: string) => z.looseObject({ method: z.literal(method) }) as unknown as RequestSchema;
-const LIST_TOOLS = methodOnly('tools/list');
-const CALL_TOOL = methodOnly('tools/call');
-const LIST_RESOURCES = methodOnly('resources/list');
-const LIST_TEMPLATES = methodOnly('resources/templates/list');
-const READ_RESOURCE = methodOnly('resources/read');
-const SUBSCRIBE = methodOnly('resources/subscribe');
-const UNSUBSCRIBE = methodOnly('resources/unsubscribe');
-const LIST_PROMPTS = methodOnly('prompts/list');
-const GET_PROMPT = methodOnly('prompts/get');
-const COMPLETE = methodOnly('completion/complete');
-const SET_LEVEL = methodOnly('logging/setLevel');
+type Handled = Promise<Result>;
 
 const RESOURCE_NOT_FOUND = -32002;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * tools/call params in the common shape (name, object arguments, plain _meta) are taken as they are; anything
+ * else goes through the SDK's schema, which gives the exact error. The shape check is what the schema checks.
+ */
+function callToolParams(request: JSONRPCRequest): CallToolRequest['params'] {
+  const params = request.params;
+  if (isObject(params) && typeof params.name === 'string' && params.task === undefined) {
+    const { arguments: args, _meta: meta } = params;
+    const token = isObject(meta) ? meta.progressToken : undefined;
+    const plainMeta = meta === undefined || (isObject(meta) && (token === undefined || typeof token === 'string' || Number.isInteger(token)));
+    if ((args === undefined || isObject(args)) && plainMeta) return params as CallToolRequest['params'];
+  }
+  return parseParams(CallToolRequestSchema, request).params;
+}
+
+/** A CallToolResult the tool built itself (not one we built from its value) is checked like the SDK does. */
+function checkOwnResult(tool: string, value: unknown): void {
+  if (!isObject(value) || !('content' in value || 'structuredContent' in value)) return;
+  const checked = CallToolResultSchema.safeParse(value);
+  if (!checked.success) throw new McpError(ErrorCode.InvalidParams, McpMessages.invalidToolResult(tool, formatZodIssues(checked.error.issues)));
+}
 
 function parseParams<T extends z.ZodType>(schema: T, request: unknown): z.output<T> {
   const parsed = schema.safeParse(request);
@@ -96,28 +112,50 @@ export class McpDispatcher {
     return { server, state };
   }
 
+  /**
+   * Serves every method the SDK does not answer itself (initialize and ping stay with the SDK) through one
+   * fallback handler per connection, rather than one registered handler per method: a session holds one
+   * closure instead of two dozen, and a request is not schema-parsed again by the SDK's per-handler wrappers
+   * (its tools/call wrapper parses the request and the result; we check params here, results we did not build
+   * in checkOwnResult). The SDK still does correlation, progress, cancellation and server-to-client requests.
+   */
   private bind(server: Server, state: McpSessionState): void {
+    // The SDK's own logging/setLevel keeps the level per session id inside the Server; ours keeps it in the state.
+    server.removeRequestHandler('logging/setLevel');
+    server.fallbackRequestHandler = (request, extra) => this.handle(request, extra, server, state);
+  }
+
+  private async handle(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState): Handled {
     const registry = this.registry;
-    server.setRequestHandler(LIST_TOOLS, () => registry.listTools());
-    server.setRequestHandler(CALL_TOOL, (request, extra) => this.callTool(request, extra, server, state));
-    server.setRequestHandler(LIST_RESOURCES, () => registry.listResources());
-    server.setRequestHandler(LIST_TEMPLATES, () => registry.listResourceTemplates());
-    server.setRequestHandler(READ_RESOURCE, (request, extra) => this.readResource(request, extra, server, state));
-    server.setRequestHandler(SUBSCRIBE, (request) => {
-      state.subscriptions.add(parseParams(SubscribeRequestSchema, request).params.uri);
-      return {};
-    });
-    server.setRequestHandler(UNSUBSCRIBE, (request) => {
-      state.subscriptions.delete(parseParams(UnsubscribeRequestSchema, request).params.uri);
-      return {};
-    });
-    server.setRequestHandler(LIST_PROMPTS, () => registry.listPrompts());
-    server.setRequestHandler(GET_PROMPT, (request, extra) => this.getPrompt(request, extra, server, state));
-    server.setRequestHandler(COMPLETE, (request, extra) => this.complete(request, extra));
-    server.setRequestHandler(SET_LEVEL, (request) => {
-      state.logLevel = parseParams(SetLevelRequestSchema, request).params.level;
-      return {};
-    });
+    switch (request.method) {
+      case 'tools/call':
+        return this.callTool(request, extra, server, state);
+      case 'tools/list':
+        return registry.listTools();
+      case 'resources/list':
+        return registry.listResources();
+      case 'resources/templates/list':
+        return registry.listResourceTemplates();
+      case 'resources/read':
+        return this.readResource(request, extra, server, state);
+      case 'resources/subscribe':
+        state.subscriptions.add(parseParams(SubscribeRequestSchema, request).params.uri);
+        return {};
+      case 'resources/unsubscribe':
+        state.subscriptions.delete(parseParams(UnsubscribeRequestSchema, request).params.uri);
+        return {};
+      case 'prompts/list':
+        return registry.listPrompts();
+      case 'prompts/get':
+        return this.getPrompt(request, extra, server, state);
+      case 'completion/complete':
+        return this.complete(request, extra);
+      case 'logging/setLevel':
+        state.logLevel = parseParams(SetLevelRequestSchema, request).params.level;
+        return {};
+      default:
+        throw new McpError(ErrorCode.MethodNotFound, McpMessages.methodNotFound(request.method));
+    }
   }
 
   private invoke(handler: McpHandlerFn, args: unknown, ctx: McpContext): Promise<unknown> {
@@ -126,8 +164,8 @@ export class McpDispatcher {
     return handler(args, ctx);
   }
 
-  private async callTool(request: unknown, extra: Extra, server: Server, state: McpSessionState): Promise<CallToolResult> {
-    const { params } = parseParams(CallToolRequestSchema, request);
+  private async callTool(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState): Promise<CallToolResult> {
+    const params = callToolParams(request);
     const tool = this.registry.getTool(params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, McpMessages.unknownTool(params.name));
     const validated = await tool.input.validate(params.arguments ?? {});
@@ -140,6 +178,7 @@ export class McpDispatcher {
       if (error instanceof McpError) throw error;
       return toolErrorResult(toolErrorText(error));
     }
+    checkOwnResult(tool.name, value);
     const result = toCallToolResult(value, tool.output !== undefined);
     if (tool.output && result.structuredContent && !result.isError) {
       const checked = await tool.output.validate(result.structuredContent);
