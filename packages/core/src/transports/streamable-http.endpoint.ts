@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { MCP_PROTOCOL_VERSION_HEADER, MCP_SESSION_ID_HEADER } from '../mcp.constants.js';
@@ -11,6 +11,7 @@ import { runInMcpRequestContext, type McpRequestContextStore } from '../context/
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
 import { StreamableHttpTransport } from './streamable-http.transport.js';
+import { McpStatelessPool, type McpStatelessConnection } from './mcp-stateless-pool.js';
 import {
   accepts,
   isJsonContentType,
@@ -56,7 +57,7 @@ function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
  * finds or opens its session, and hands its message to our transport. Called by the generated McpController.
  */
 @Injectable()
-export class StreamableHttpEndpoint {
+export class StreamableHttpEndpoint implements OnApplicationShutdown {
   readonly options: ResolvedStreamableHttpOptions;
 
   constructor(
@@ -65,6 +66,12 @@ export class StreamableHttpEndpoint {
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
   ) {
     this.options = resolveStreamableHttpOptions(moduleOptions.transports) ?? resolveStreamableHttpOptions({})!;
+  }
+
+  private readonly statelessPool = new McpStatelessPool(() => this.openStateless());
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.statelessPool.closeAll();
   }
 
   async post(request: unknown, reply: unknown): Promise<void> {
@@ -152,15 +159,20 @@ export class StreamableHttpEndpoint {
     return new StreamableHttpTransport(id, () => this.sessions.forget(id));
   }
 
-  /** Stateless: a fresh protocol connection for this one message, closed when its answer is written. */
+  /** Stateless: a protocol connection of its own for this one message (pooled, see McpStatelessPool). */
   private async serveStateless(exchange: HttpExchange, message: JSONRPCMessage): Promise<void> {
     if (!isRequest(message)) return sendEmpty(exchange.res, 202);
+    const connection = await this.statelessPool.acquire();
+    const stream = this.run(exchange, undefined, () => this.deliver(exchange, connection.transport, message, {}));
+    const answer = await stream?.done;
+    this.statelessPool.release(connection, message.method, answer !== undefined);
+  }
+
+  private async openStateless(): Promise<McpStatelessConnection> {
     const transport = new StreamableHttpTransport(undefined);
     const { server } = this.dispatcher.createServer(undefined);
     await server.connect(transport);
-    const stream = this.run(exchange, undefined, () => this.deliver(exchange, transport, message, {}));
-    await stream?.done;
-    await server.close();
+    return { server, transport };
   }
 
   /** Hands the message to the transport inside the request context; returns the response stream of a request. */
