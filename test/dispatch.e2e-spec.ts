@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { McpModule } from '@nestmcp/core';
+import { McpModule, McpRegistry } from '@nestmcp/core';
 import { createMcpClient } from '@nestmcp/core/testing';
 import { z } from 'zod';
 import { startApp } from './fixtures/app.js';
@@ -87,5 +87,20 @@ describe('dispatch', () => {
     const raw = await client.request({ method: 'tools/list', params: {} }, z.object({ tools: z.array(z.object({ name: z.string() })) }));
     expect(raw.tools.map((tool) => tool.name).sort()).toEqual(['add', 'broken_result', 'own_result', 'slow']);
     await client.close();
+  });
+
+  it('serves tools/list from its serialized cache, and a fresh one after the tools change', async () => {
+    const post = await session();
+    const names = async (id: number) => ((await post({ id, method: 'tools/list' })).body.result.tools as { name: string }[]).map((tool) => tool.name).sort();
+    expect(await names(10)).toEqual(['add', 'broken_result', 'own_result', 'slow']);
+    expect((await post({ id: 'same', method: 'tools/list' })).body.id).toBe('same');
+    const registry = app.get(McpRegistry);
+    registry.registerTool({ name: 'late', description: 'Registered at run time' }, async () => 'late');
+    try {
+      expect(await names(11)).toEqual(['add', 'broken_result', 'late', 'own_result', 'slow']);
+    } finally {
+      registry.removeTool('late');
+    }
+    expect(await names(12)).toEqual(['add', 'broken_result', 'own_result', 'slow']);
   });
 });

@@ -32,6 +32,7 @@ import { sharedJsonSchemaValidator } from '../registry/json-schema-validator.js'
 import { formatZodIssues } from '../registry/schema.js';
 import type { McpHandlerFn } from '../registry/mcp-registry.types.js';
 import { currentMcpRequestContext } from '../context/request-context.js';
+import { serializeOnce } from '../transports/json-rpc-text.js';
 import { McpContext } from './mcp-context.js';
 import { McpSessionState } from './mcp-session-state.js';
 import { toCallToolResult, toGetPromptResult, toReadResourceResult, toolErrorResult } from './mcp-results.js';
@@ -131,11 +132,11 @@ export class McpDispatcher {
       case 'tools/call':
         return this.callTool(request, extra, server, state);
       case 'tools/list':
-        return registry.listTools();
+        return serializeOnce(registry.listTools());
       case 'resources/list':
-        return registry.listResources();
+        return serializeOnce(registry.listResources());
       case 'resources/templates/list':
-        return registry.listResourceTemplates();
+        return serializeOnce(registry.listResourceTemplates());
       case 'resources/read':
         return this.readResource(request, extra, server, state);
       case 'resources/subscribe':
@@ -145,7 +146,7 @@ export class McpDispatcher {
         state.subscriptions.delete(parseParams(UnsubscribeRequestSchema, request).params.uri);
         return {};
       case 'prompts/list':
-        return registry.listPrompts();
+        return serializeOnce(registry.listPrompts());
       case 'prompts/get':
         return this.getPrompt(request, extra, server, state);
       case 'completion/complete':
