@@ -103,4 +103,21 @@ describe('dispatch', () => {
     }
     expect(await names(12)).toEqual(['add', 'broken_result', 'own_result', 'slow']);
   });
+
+  it('ends a session on DELETE (then 404), leaving the stack trace limit as it was', async () => {
+    const limit = Error.stackTraceLimit;
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const init = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+    });
+    await init.text();
+    const session = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+    expect((await fetch(url, { method: 'DELETE', headers: session })).status).toBe(200);
+    expect(Error.stackTraceLimit).toBe(limit);
+    const after = await fetch(url, { method: 'POST', headers: { ...headers, ...session }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) });
+    expect(after.status).toBe(404);
+    await after.text();
+  });
 });

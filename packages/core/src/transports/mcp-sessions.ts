@@ -4,6 +4,7 @@ import { McpRegistry } from '../registry/mcp-registry.js';
 import type { McpListKind } from '../registry/mcp-registry.types.js';
 import type { McpSessionState } from '../execution/mcp-session-state.js';
 import type { StreamableHttpTransport } from './streamable-http.transport.js';
+import { closeProtocol } from './close-protocol.js';
 
 /** One open session: its transport, its protocol server and what it remembers. */
 export interface McpSession {
@@ -56,7 +57,7 @@ export class McpSessions implements OnModuleInit, OnApplicationShutdown {
     const session = this.sessions.get(id);
     if (!session) return false;
     this.sessions.delete(id);
-    await session.server.close();
+    await closeProtocol(session.server, session.transport);
     return true;
   }
 

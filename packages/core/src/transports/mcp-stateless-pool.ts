@@ -1,5 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { StreamableHttpTransport } from './streamable-http.transport.js';
+import { closeProtocol } from './close-protocol.js';
 
 /** A protocol connection that serves stateless requests: an SDK Server bound to the dispatcher, on our transport. */
 export interface McpStatelessConnection {
@@ -56,13 +57,13 @@ export class McpStatelessPool {
     // The SDK forgets the request (its abort controller) right after the response is sent: wait for that.
     setImmediate(() => {
       if (connection.transport.pendingRequests === 0 && this.idle.length < this.maxIdle) this.idle.push(connection);
-      else void connection.server.close().catch(() => undefined);
+      else void closeProtocol(connection.server, connection.transport).catch(() => undefined);
     });
   }
 
   /** Closes the idle connections (application shutdown). */
   async closeAll(): Promise<void> {
     const idle = this.idle.splice(0);
-    await Promise.all(idle.map((connection) => connection.server.close().catch(() => undefined)));
+    await Promise.all(idle.map((connection) => closeProtocol(connection.server, connection.transport).catch(() => undefined)));
   }
 }
