@@ -117,7 +117,7 @@ export function docsSection(results: BenchResults): string {
     '',
     throughputTable(results.throughput),
     '',
-    '### Memory per idle session (1 GC-settled heap before, sessions opened, GC, delta / sessions)',
+    '### Memory per idle session (after a full GC, before and after opening the sessions; delta / sessions)',
     '',
     results.memory.length ? memoryTable(results.memory) : '_not run_',
     '',

@@ -130,7 +130,7 @@ async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2), WORKLOADS.map((workload) => workload.name));
   const selected = WORKLOADS.filter((workload) => options.workloads.includes(workload.name));
   const results: BenchResults = { machine: machine(), options: { ...options }, throughput: [], memory: [], soak: [] };
-  // One pair of server processes per server configuration and N; its workloads run in the order listed (memory first, soak last).
+  // One pair of server processes per server configuration and N; its workloads run in the order of WORKLOADS (soak last).
   const groups = new Map<string, Workload[]>();
   for (const workload of selected) groups.set(serverKey(workload), [...(groups.get(serverKey(workload)) ?? []), workload]);
   const soakFillers = Math.min(...options.fillers);
