@@ -74,6 +74,10 @@ export const McpMessages = {
   invalidToolOutput: (tool: string, detail: string) =>
     `Tool "${tool}" returned a value that does not match its output schema: ${detail}`,
   toolFailed: (tool: string, detail: string) => `Tool "${tool}" failed: ${detail}`,
+  // Dispatch (issue 7: one fallback handler per connection)
+  methodNotFound: (method: string) => `Method not found: ${method}`,
+  invalidToolResult: (tool: string, detail: string) => `Tool "${tool}" returned an invalid CallToolResult: ${detail}`,
+
   unknownCompletionRef: (ref: string) => `Nothing to complete for ${ref}.`,
 
   // Auth: bearer tokens, scopes, protected resource metadata (issue 4)

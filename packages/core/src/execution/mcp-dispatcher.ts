@@ -3,6 +3,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
+  CallToolResultSchema,
   CompleteRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
@@ -16,7 +17,10 @@ import {
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
+  type CallToolRequest,
   type CallToolResult,
+  type JSONRPCRequest,
+  type Result,
   type CompleteResult,
   type GetPromptResult,
   type ReadResourceResult,
@@ -33,6 +37,7 @@ import { sharedJsonSchemaValidator } from '../registry/json-schema-validator.js'
 import { formatZodIssues } from '../registry/schema.js';
 import type { McpHandlerFn } from '../registry/mcp-registry.types.js';
 import { currentMcpRequestContext } from '../context/request-context.js';
+import { serializeOnce } from '../transports/json-rpc-text.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpContext } from './mcp-context.js';
 import { McpSessionState } from './mcp-session-state.js';
@@ -40,24 +45,35 @@ import { toCallToolResult, toGetPromptResult, toReadResourceResult, toolErrorRes
 import { toMcpError, toolErrorText } from './mcp-error-mapper.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-type RequestSchema = Parameters<Server['setRequestHandler']>[0];
-
-/** Only the method literal is checked by the SDK, so that bad params get -32602 from us rather than -32603. */
-const methodOnly = (method: string) => z.looseObject({ method: z.literal(method) }) as unknown as RequestSchema;
-const LIST_TOOLS = methodOnly('tools/list');
-const CALL_TOOL = methodOnly('tools/call');
-const LIST_RESOURCES = methodOnly('resources/list');
-const LIST_TEMPLATES = methodOnly('resources/templates/list');
-const READ_RESOURCE = methodOnly('resources/read');
-const SUBSCRIBE = methodOnly('resources/subscribe');
-const UNSUBSCRIBE = methodOnly('resources/unsubscribe');
-const LIST_PROMPTS = methodOnly('prompts/list');
-const GET_PROMPT = methodOnly('prompts/get');
-const COMPLETE = methodOnly('completion/complete');
-const SET_LEVEL = methodOnly('logging/setLevel');
-const PING = methodOnly('ping');
+type Handled = Promise<Result>;
 
 const RESOURCE_NOT_FOUND = -32002;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * tools/call params in the common shape (name, object arguments, plain _meta) are taken as they are; anything
+ * else goes through the SDK's schema, which gives the exact error. The shape check is what the schema checks.
+ */
+function callToolParams(request: JSONRPCRequest): CallToolRequest['params'] {
+  const params = request.params;
+  if (isObject(params) && typeof params.name === 'string' && params.task === undefined) {
+    const { arguments: args, _meta: meta } = params;
+    const token = isObject(meta) ? meta.progressToken : undefined;
+    const plainMeta = meta === undefined || (isObject(meta) && (token === undefined || typeof token === 'string' || Number.isInteger(token)));
+    if ((args === undefined || isObject(args)) && plainMeta) return params as CallToolRequest['params'];
+  }
+  return parseParams(CallToolRequestSchema, request).params;
+}
+
+/** A CallToolResult the tool built itself (not one we built from its value) is checked like the SDK does. */
+function checkOwnResult(tool: string, value: unknown): void {
+  if (!isObject(value) || !('content' in value || 'structuredContent' in value)) return;
+  const checked = CallToolResultSchema.safeParse(value);
+  if (!checked.success) throw new McpError(ErrorCode.InvalidParams, McpMessages.invalidToolResult(tool, formatZodIssues(checked.error.issues)));
+}
 
 function parseParams<T extends z.ZodType>(schema: T, request: unknown): z.output<T> {
   const parsed = schema.safeParse(request);
@@ -104,33 +120,64 @@ export class McpDispatcher {
     return { server, state };
   }
 
+  /**
+   * Serves every method but initialize (the SDK answers it) through one
+   * fallback handler per connection, rather than one registered handler per method: a session holds one
+   * closure instead of two dozen, and a request is not schema-parsed again by the SDK's per-handler wrappers
+   * (its tools/call wrapper parses the request and the result; we check params here, results we did not build
+   * in checkOwnResult). The SDK still does correlation, progress, cancellation and server-to-client requests.
+   */
   private bind(server: Server, state: McpSessionState): void {
+    // The SDK's own logging/setLevel keeps the level per session id inside the Server; ours keeps it in the state.
+    // Its ping parses params into a -32603 on wrong types; ours answers -32602, as for every method.
+    server.removeRequestHandler('logging/setLevel');
+    server.removeRequestHandler('ping');
+    server.fallbackRequestHandler = (request, extra) => this.handle(request, extra, server, state);
+  }
+
+  private async handle(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState): Handled {
     const registry = this.registry;
-    // Params are checked here (even where unused) so that wrong types get -32602, as for every method.
-    // With auth, lists show each caller what it may use (McpAccessList keeps the shared list for callers who may use all).
-    const access = () => this.auth.accessOf(currentMcpRequestContext()?.request);
-    server.setRequestHandler(PING, (request) => (parseParams(PingRequestSchema, request), {}));
-    server.setRequestHandler(LIST_TOOLS, (request) => (parseParams(ListToolsRequestSchema, request), registry.listTools(access())));
-    server.setRequestHandler(CALL_TOOL, (request, extra) => this.callTool(request, extra, server, state));
-    server.setRequestHandler(LIST_RESOURCES, (request) => (parseParams(ListResourcesRequestSchema, request), registry.listResources(access())));
-    server.setRequestHandler(LIST_TEMPLATES, (request) => (parseParams(ListResourceTemplatesRequestSchema, request), registry.listResourceTemplates(access())));
-    server.setRequestHandler(READ_RESOURCE, (request, extra) => this.readResource(request, extra, server, state));
-    server.setRequestHandler(SUBSCRIBE, (request) => {
-      this.authorize(request);
-      state.subscriptions.add(parseParams(SubscribeRequestSchema, request).params.uri);
-      return {};
-    });
-    server.setRequestHandler(UNSUBSCRIBE, (request) => {
-      state.subscriptions.delete(parseParams(UnsubscribeRequestSchema, request).params.uri);
-      return {};
-    });
-    server.setRequestHandler(LIST_PROMPTS, (request) => (parseParams(ListPromptsRequestSchema, request), registry.listPrompts(access())));
-    server.setRequestHandler(GET_PROMPT, (request, extra) => this.getPrompt(request, extra, server, state));
-    server.setRequestHandler(COMPLETE, (request, extra) => this.complete(request, extra));
-    server.setRequestHandler(SET_LEVEL, (request) => {
-      state.logLevel = parseParams(SetLevelRequestSchema, request).params.level;
-      return {};
-    });
+    // Params are checked (even where unused) so that wrong types get -32602. With auth, lists show each caller
+    // what it may use (the same cached list for callers who may use everything, so it stays serialized once).
+    switch (request.method) {
+      case 'tools/call':
+        return this.callTool(request, extra, server, state);
+      case 'tools/list':
+        return serializeOnce(registry.listTools(this.access(request, ListToolsRequestSchema)));
+      case 'resources/list':
+        return serializeOnce(registry.listResources(this.access(request, ListResourcesRequestSchema)));
+      case 'resources/templates/list':
+        return serializeOnce(registry.listResourceTemplates(this.access(request, ListResourceTemplatesRequestSchema)));
+      case 'resources/read':
+        return this.readResource(request, extra, server, state);
+      case 'resources/subscribe':
+        this.authorize(request);
+        state.subscriptions.add(parseParams(SubscribeRequestSchema, request).params.uri);
+        return {};
+      case 'resources/unsubscribe':
+        state.subscriptions.delete(parseParams(UnsubscribeRequestSchema, request).params.uri);
+        return {};
+      case 'prompts/list':
+        return serializeOnce(registry.listPrompts(this.access(request, ListPromptsRequestSchema)));
+      case 'prompts/get':
+        return this.getPrompt(request, extra, server, state);
+      case 'completion/complete':
+        return this.complete(request, extra);
+      case 'logging/setLevel':
+        state.logLevel = parseParams(SetLevelRequestSchema, request).params.level;
+        return {};
+      case 'ping':
+        parseParams(PingRequestSchema, request);
+        return {};
+      default:
+        throw new McpError(ErrorCode.MethodNotFound, McpMessages.methodNotFound(request.method));
+    }
+  }
+
+  /** Checks a list request's params; the caller's access decides what the list shows. */
+  private access(request: JSONRPCRequest, schema: z.ZodType) {
+    if (request.params !== undefined) parseParams(schema, request);
+    return this.auth.accessOf(currentMcpRequestContext()?.request);
   }
 
   /**
@@ -151,9 +198,9 @@ export class McpDispatcher {
     return handler(args, ctx);
   }
 
-  private async callTool(request: unknown, extra: Extra, server: Server, state: McpSessionState): Promise<CallToolResult> {
+  private async callTool(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState): Promise<CallToolResult> {
     this.authorize(request);
-    const { params } = parseParams(CallToolRequestSchema, request);
+    const params = callToolParams(request);
     const tool = this.registry.getTool(params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, McpMessages.unknownTool(params.name));
     const validated = await tool.input.validate(params.arguments ?? {});
@@ -166,6 +213,7 @@ export class McpDispatcher {
       if (error instanceof McpError) throw error;
       return toolErrorResult(toolErrorText(error));
     }
+    checkOwnResult(tool.name, value);
     const result = toCallToolResult(value, tool.output !== undefined);
     if (tool.output && result.structuredContent && !result.isError) {
       const checked = await tool.output.validate(result.structuredContent);

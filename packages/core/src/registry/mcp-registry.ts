@@ -52,6 +52,7 @@ export class McpRegistry {
   private readonly resources = new Map<string, RegisteredResource>();
   private readonly templates = new Map<string, RegisteredResourceTemplate>();
   private readonly prompts = new Map<string, RegisteredPrompt>();
+  private readonly listResults = new WeakMap<object, object>();
   private readonly toolList = new McpAccessList(() => this.tools.values(), (tool: RegisteredTool) => tool.definition);
   private readonly resourceList = new McpAccessList(() => this.resources.values(), (resource: RegisteredResource) => resource.definition);
   private readonly templateList = new McpAccessList(() => this.templates.values(), (template: RegisteredResourceTemplate) => template.definition);
@@ -101,7 +102,7 @@ export class McpRegistry {
 
   /** The tools/list result; with `access`, only the tools that caller may use. */
   listTools(access?: McpAccess): ListToolsResult {
-    return { tools: this.toolList.get(access) };
+    return this.listResult('tools', this.toolList.get(access));
   }
 
   // ---- resources ----
@@ -163,11 +164,11 @@ export class McpRegistry {
   }
 
   listResources(access?: McpAccess): ListResourcesResult {
-    return { resources: this.resourceList.get(access) };
+    return this.listResult('resources', this.resourceList.get(access));
   }
 
   listResourceTemplates(access?: McpAccess): ListResourceTemplatesResult {
-    return { resourceTemplates: this.templateList.get(access) };
+    return this.listResult('resourceTemplates', this.templateList.get(access));
   }
 
   // ---- prompts ----
@@ -197,7 +198,20 @@ export class McpRegistry {
   }
 
   listPrompts(access?: McpAccess): ListPromptsResult {
-    return { prompts: this.promptList.get(access) };
+    return this.listResult('prompts', this.promptList.get(access));
+  }
+
+  /**
+   * One result object per cached list (the full list, or a caller's filtered view), so that a result is the same
+   * object as long as its list is: the transport serializes it once and reuses the bytes. Never mutate it.
+   */
+  private listResult<K extends string, T>(key: K, list: T[]): { [P in K]: T[] } {
+    let result = this.listResults.get(list) as { [P in K]: T[] } | undefined;
+    if (!result) {
+      result = { [key]: list } as { [P in K]: T[] };
+      this.listResults.set(list, result);
+    }
+    return result;
   }
 
   /** Every scope used by a tool, resource, template or prompt (for the metadata's `scopes_supported`). */

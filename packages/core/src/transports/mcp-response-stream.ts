@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { byteLength, jsonRpcChunks } from './json-rpc-text.js';
 
 export const SSE_HEADERS: OutgoingHttpHeaders = {
   'content-type': 'text/event-stream',
@@ -8,9 +9,17 @@ export const SSE_HEADERS: OutgoingHttpHeaders = {
   'x-accel-buffering': 'no',
 };
 
-/** One SSE frame carrying a JSON-RPC message. */
-export function sseFrame(message: JSONRPCMessage, eventId?: string): string {
-  return `event: message\n${eventId ? `id: ${eventId}\n` : ''}data: ${JSON.stringify(message)}\n\n`;
+/** One SSE frame carrying a JSON-RPC message, as chunks (cached list results stay the bytes they were cached as). */
+export function sseFrame(message: JSONRPCMessage, eventId?: string): (string | Buffer)[] {
+  return jsonRpcChunks(message, `event: message\n${eventId ? `id: ${eventId}\n` : ''}data: `, '\n\n');
+}
+
+/** Writes one SSE frame to an open event stream, its chunks together (one writev) when there are several. */
+export function writeSseFrame(res: ServerResponse, message: JSONRPCMessage, eventId?: string): void {
+  const chunks = sseFrame(message, eventId);
+  if (chunks.length > 1) res.cork();
+  for (const chunk of chunks) res.write(chunk);
+  if (chunks.length > 1) res.uncork();
 }
 
 /**
@@ -89,7 +98,7 @@ export class McpResponseStream {
   write(message: JSONRPCMessage, eventId?: string): boolean {
     if (!this.canStream) return false;
     this.ensureOpen();
-    this.res.write(sseFrame(message, eventId));
+    writeSseFrame(this.res, message, eventId);
     if (eventId) this.cursor = true;
     return true;
   }
@@ -109,12 +118,12 @@ export class McpResponseStream {
   finish(message: JSONRPCMessage, eventId?: string): void {
     if (this.ended) return;
     if (this.mode === 'json') {
-      const payload = JSON.stringify(message);
-      this.res.writeHead(200, { ...this.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
-      this.res.end(payload);
+      const chunks = jsonRpcChunks(message);
+      this.res.writeHead(200, { ...this.headers, 'content-type': 'application/json', 'content-length': byteLength(chunks) });
+      this.endWith(chunks);
     } else {
       this.ensureOpen();
-      this.res.end(sseFrame(message, eventId));
+      this.endWith(sseFrame(message, eventId));
     }
     this.settle(message);
   }
@@ -125,6 +134,14 @@ export class McpResponseStream {
     if (!this.res.headersSent) this.res.writeHead(this.mode === 'json' ? 204 : 200, this.opened ? {} : this.headers);
     this.res.end();
     this.settle(undefined);
+  }
+
+  /** Ends the response with chunks, written together (one writev) when there are several. */
+  private endWith(chunks: (string | Buffer)[]): void {
+    if (chunks.length === 1) return void this.res.end(chunks[0]);
+    this.res.cork();
+    for (let i = 0; i < chunks.length - 1; i++) this.res.write(chunks[i]);
+    this.res.end(chunks[chunks.length - 1]);
   }
 
   private ensureOpen(): void {

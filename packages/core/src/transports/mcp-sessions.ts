@@ -14,6 +14,7 @@ import { forwardRegistryNotifications } from './session-notifications.js';
 import type { McpSessionState } from '../execution/mcp-session-state.js';
 import type { StreamableHttpTransport } from './streamable-http.transport.js';
 import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
+import { closeProtocol } from './close-protocol.js';
 
 /** One open session: its transport, its protocol server and what it remembers. */
 export interface McpSession {
@@ -124,7 +125,7 @@ export class McpSessions implements OnModuleInit, BeforeApplicationShutdown, OnA
     const session = this.sessions.get(id);
     if (!session) return false;
     this.sessions.delete(id);
-    await session.server.close();
+    await closeProtocol(session.server, session.transport);
     return true;
   }
 

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { SSE_HEADERS, sseFrame } from './mcp-response-stream.js';
+import { SSE_HEADERS, writeSseFrame } from './mcp-response-stream.js';
 
 /**
  * Our legacy HTTP+SSE transport (MCP 2024-11-05): a Node-native implementation of the SDK's `Transport`,
@@ -54,7 +54,7 @@ export class SseTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) return;
-    this.res.write(sseFrame(message));
+    writeSseFrame(this.res, message);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   InitializeRequestSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -21,6 +21,7 @@ import { McpResponseStream } from './mcp-response-stream.js';
 import { StreamableHttpTransport, type StreamableHttpTransportOptions } from './streamable-http.transport.js';
 import { receiveMcpMessage } from './incoming-message.js';
 import { InMemoryEventStore } from './event-store.js';
+import { McpStatelessPool, type McpStatelessConnection } from './mcp-stateless-pool.js';
 import {
   type HttpExchange,
   accepts,
@@ -49,7 +50,7 @@ function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
  * finds or opens its session, and hands its message to our transport. Called by the generated McpController.
  */
 @Injectable()
-export class StreamableHttpEndpoint {
+export class StreamableHttpEndpoint implements OnApplicationShutdown {
   readonly options: ResolvedStreamableHttpOptions;
   readonly limits: ResolvedMcpLimits;
   /** Options of every transport this endpoint makes (sessions add resumability). */
@@ -71,6 +72,12 @@ export class StreamableHttpEndpoint {
     this.sessionTransportOptions = resumability
       ? { ...this.transportOptions, resumability: { store: resumability.eventStore ?? new InMemoryEventStore(), retryMs: resumability.retryMs } }
       : this.transportOptions;
+  }
+
+  private readonly statelessPool = new McpStatelessPool(() => this.openStateless());
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.statelessPool.closeAll();
   }
 
   async post(request: unknown, reply: unknown): Promise<void> {
@@ -152,7 +159,7 @@ export class StreamableHttpEndpoint {
     const admission = this.sessions.admission();
     if (admission !== 'open') return this.refuseNewWork(exchange, admission, message.id);
     const id = randomUUID();
-    const transport = new StreamableHttpTransport(id, () => this.sessions.forget(id), this.sessionTransportOptions);
+    const transport = this.sessionTransport(id);
     const { server, state } = this.dispatcher.createServer(id);
     await server.connect(transport);
     const session: McpSession = { id, transport, server, state, owner: this.auth.principalOf(exchange.request), lastSeen: Date.now() };
@@ -163,18 +170,31 @@ export class StreamableHttpEndpoint {
     if (!answer || 'error' in answer) await this.sessions.close(id);
   }
 
-  /** Stateless: a fresh protocol connection for this one message, closed when its answer is written. */
+  /**
+   * The transport of a new session. Made here, not inline in `initialize()`: a closure there would share its
+   * scope with `exchange` and keep the initialize request and response alive as long as the session.
+   */
+  private sessionTransport(id: string): StreamableHttpTransport {
+    return new StreamableHttpTransport(id, () => this.sessions.forget(id), this.sessionTransportOptions);
+  }
+
+  /** Stateless: a protocol connection of its own for this one message (pooled, see McpStatelessPool). */
   private async serveStateless(exchange: HttpExchange, message: JSONRPCMessage): Promise<void> {
     if (!isRequest(message)) return sendEmpty(exchange.res, 202);
     if (this.sessions.draining) return this.refuseNewWork(exchange, 'draining', message.id);
     await this.sessions.trackStateless(async () => {
-      const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions);
-      const { server } = this.dispatcher.createServer(undefined);
-      await server.connect(transport);
-      const stream = this.run(exchange, undefined, () => this.deliver(exchange, transport, message, {}));
-      await stream?.done;
-      await server.close();
+      const connection = await this.statelessPool.acquire();
+      const stream = this.run(exchange, undefined, () => this.deliver(exchange, connection.transport, message, {}));
+      const answer = await stream?.done;
+      this.statelessPool.release(connection, message.method, answer !== undefined);
     });
+  }
+
+  private async openStateless(): Promise<McpStatelessConnection> {
+    const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions);
+    const { server } = this.dispatcher.createServer(undefined);
+    await server.connect(transport);
+    return { server, transport };
   }
 
   /** 503 with Retry-After: the server is full of sessions, or shutting down. */

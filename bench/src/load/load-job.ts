@@ -1,0 +1,31 @@
+/** What the load generator is asked to do (sent as JSON to the load process). */
+export interface LoadJob {
+  port: number;
+  /**
+   * call: tools/call `add`; list: tools/list; init: initialize + initialized + DELETE per iteration;
+   * open: open `count` sessions and leave them open (memory probe).
+   */
+  kind: 'call' | 'list' | 'init' | 'open';
+  /** per-connection: each connection opens its own session; shared: one session for all; none: stateless. */
+  sessions: 'per-connection' | 'shared' | 'none';
+  connections: number;
+  warmupMs: number;
+  durationMs: number;
+  /** tools/list must return this many tools. */
+  expectedTools: number;
+  /** open: how many sessions. */
+  count?: number;
+}
+
+export interface LoadResult {
+  /** Completed operations inside the measured window. */
+  operations: number;
+  /** Operations per second over the measured window. */
+  throughput: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  /** Responses that were missing, failed, or carried the wrong id or result (the whole run counts, warm-up too). */
+  errors: number;
+  firstError?: string;
+}

@@ -1,0 +1,31 @@
+import type { LoadJob } from './load/load-job.js';
+
+export interface Workload {
+  name: string;
+  /** What the table calls it. */
+  title: string;
+  server: { stateless: boolean; json: boolean };
+  /** throughput: ops/s and latency; memory: heap and RSS per idle session; soak: heap growth over a long run. */
+  measure: 'throughput' | 'memory' | 'soak';
+  kind: LoadJob['kind'];
+  sessions: LoadJob['sessions'];
+}
+
+const stateful = (json: boolean) => ({ stateless: false, json });
+
+export const WORKLOADS: Workload[] = [
+  { name: 'call-session-json', title: 'tools/call, session per connection, JSON', server: stateful(true), measure: 'throughput', kind: 'call', sessions: 'per-connection' },
+  { name: 'call-session-sse', title: 'tools/call, session per connection, SSE', server: stateful(false), measure: 'throughput', kind: 'call', sessions: 'per-connection' },
+  { name: 'call-shared-json', title: 'tools/call, one shared session, JSON', server: stateful(true), measure: 'throughput', kind: 'call', sessions: 'shared' },
+  { name: 'call-shared-sse', title: 'tools/call, one shared session, SSE', server: stateful(false), measure: 'throughput', kind: 'call', sessions: 'shared' },
+  { name: 'call-stateless-json', title: 'tools/call, stateless, JSON', server: { stateless: true, json: true }, measure: 'throughput', kind: 'call', sessions: 'none' },
+  { name: 'call-stateless-sse', title: 'tools/call, stateless, SSE', server: { stateless: true, json: false }, measure: 'throughput', kind: 'call', sessions: 'none' },
+  { name: 'list-json', title: 'tools/list, session per connection, JSON', server: stateful(true), measure: 'throughput', kind: 'list', sessions: 'per-connection' },
+  { name: 'session-create', title: 'session creation (initialize + initialized + DELETE)', server: stateful(true), measure: 'throughput', kind: 'init', sessions: 'none' },
+  { name: 'idle-memory', title: 'heap and RSS per idle session', server: stateful(true), measure: 'memory', kind: 'open', sessions: 'none' },
+  { name: 'soak', title: 'heap growth over a long tools/call run', server: stateful(true), measure: 'soak', kind: 'call', sessions: 'per-connection' },
+];
+
+export function serverKey(workload: Workload): string {
+  return `${workload.server.stateless ? 'stateless' : 'stateful'}-${workload.server.json ? 'json' : 'sse'}`;
+}
