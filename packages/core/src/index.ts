@@ -1,4 +1,6 @@
 // Public API of @nestmcp/core.
+
+// The module and its tokens
 export { McpModule } from './mcp.module.js';
 export { MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
 export {
@@ -14,23 +16,31 @@ export {
   PROTECTED_RESOURCE_METADATA_PATH,
 } from './mcp.constants.js';
 export { McpMessages } from './mcp.messages.js';
+export { MODERN_PROTOCOL_VERSIONS } from './modern/protocol-era.js';
+
+// Decorators, option types, protocol types
 export * from './decorators/index.js';
 export * from './interfaces/index.js';
+export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+
+// The request context and the MCP context
 export * from './context/index.js';
-export { McpContext, type McpLogger } from './execution/mcp-context.js';
+export { McpContext, type McpLogger, type McpClientInputs } from './execution/mcp-context.js';
 export type { McpHandlerArgs } from './execution/mcp-params.factory.js';
 export { McpExecutionContext } from './execution/mcp-execution-context.js';
-export { SseSessions } from './transports/sse-sessions.js';
+
+// Runtime registration, sessions, streams
 export { McpRegistry } from './registry/mcp-registry.js';
 export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-registry.types.js';
 export { McpSessions } from './transports/mcp-sessions.js';
+export { SseSessions } from './transports/sse-sessions.js';
 export { InMemoryEventStore, type McpEventStore, type InMemoryEventStoreOptions } from './transports/event-store.js';
 export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.js';
-export type { McpClientInputs } from './execution/mcp-context.js';
-export { MODERN_PROTOCOL_VERSIONS } from './modern/protocol-era.js';
-export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+
+// Production
 export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
 export { DEFAULT_MCP_LIMITS, type ResolvedMcpLimits } from './transports/mcp-limits.js';
-// Bearer auth (issue 4)
+
+// Bearer auth
 export { McpAuthGuard } from './auth/mcp-auth.guard.js';
 export { StaticTokenVerifier, type StaticTokenGrant } from './auth/token-verifiers/static-token.verifier.js';
