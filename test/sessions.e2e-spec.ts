@@ -91,6 +91,16 @@ describe('Streamable HTTP sessions and HTTP semantics', () => {
     expect(badParams.messages[0]).toMatchObject({ id: 10, error: { code: -32602 } });
   });
 
+  it('answers messages the protocol would drop silently (unsafe integer ids, extra members) instead of hanging', async () => {
+    const sessionId = await openSession(url());
+    const hugeId = await post(url(), '{"jsonrpc":"2.0","id":1e300,"method":"tools/list"}', { 'mcp-session-id': sessionId });
+    expect(hugeId.status).toBe(400);
+    expect(hugeId.messages[0].error.code).toBe(-32602);
+    const extra = await post(url(), { jsonrpc: '2.0', id: 3, method: 'tools/list', result: 1 }, { 'mcp-session-id': sessionId });
+    expect(extra.status).toBe(400);
+    expect(extra.messages[0]).toMatchObject({ id: 3, error: { code: -32602 } });
+  });
+
   it('opens one standalone SSE stream per session on GET', async () => {
     const sessionId = await openSession(url());
     const controller = new AbortController();

@@ -58,7 +58,8 @@ export const McpMessages = {
   requestTimedOut: (ms: number) => `Request timed out: no answer within ${ms} ms; the server stopped waiting for it.`,
   invalidUtf8: () => 'Parse error: the request body is not valid UTF-8.',
   tooDeep: (max: number) => `Invalid Request: the message nests arrays and objects deeper than ${max} levels.`,
-  invalidMeta: () => 'params._meta must be an object, with a string or number progressToken when given.',
+  invalidMessageShape: () =>
+    'the message is not of a shape MCP accepts: the id must be a string or a safe integer, params an object whose _meta (if any) is an object with a string or number progressToken, and no other members than jsonrpc, id, method and params (or result/error for responses).',
   forbiddenJsonKey: () => 'Invalid Request: the body contains a forbidden "__proto__" or "constructor.prototype" key.',
   noHostCheck: (address: string) =>
     `MCP server listens on ${address}, not a loopback address, and "allowedHosts" is not set: the Host header is not checked (DNS-rebinding protection off). Set "allowedHosts" in production.`,

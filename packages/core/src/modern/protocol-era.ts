@@ -32,6 +32,17 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The `_meta` key that names the protocol revision of a 2026-07-28 request. */
+const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+
+function showsModernEra(headers: IncomingHttpHeaders, body: unknown): boolean {
+  if (headers['mcp-method'] !== undefined) return true;
+  const version = header(headers, 'mcp-protocol-version');
+  if (version !== undefined && MODERN_PROTOCOL_VERSIONS.includes(version)) return true;
+  const meta = (body as { params?: { _meta?: unknown } } | null)?.params?._meta;
+  return typeof meta === 'object' && meta !== null && PROTOCOL_VERSION_META_KEY in meta;
+}
+
 function idOf(body: unknown): string | number | null {
   const id = (body as { id?: unknown } | null)?.id;
   return typeof id === 'string' || typeof id === 'number' ? id : null;
@@ -90,6 +101,9 @@ function checkStandardHeaders(headers: IncomingHttpHeaders, message: ModernMessa
  */
 export function classifyPost(headers: IncomingHttpHeaders, body: unknown, served: McpProtocolVersions): EraDecision {
   if (served === '2025-11-25') return { era: 'legacy' };
+  // Serving both eras, a message with no sign of the modern one (no protocol version in _meta, no Mcp-Method
+  // header, no modern MCP-Protocol-Version header) is 2025-era: the classifier would say so, at a cost per message.
+  if (served === 'both' && !showsModernEra(headers, body)) return { era: 'legacy' };
   const outcome = classifyInboundRequestV2({
     httpMethod: 'POST',
     protocolVersionHeader: header(headers, 'mcp-protocol-version'),

@@ -24,8 +24,20 @@ export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
   return validId && ('result' in message || 'error' in message);
 }
 
+function hasOnlyRequestKeys(message: object): boolean {
+  for (const key in message) if (key !== 'jsonrpc' && key !== 'id' && key !== 'method' && key !== 'params') return false;
+  return true;
+}
+
 /** Whether the SDK's protocol will take the message: it silently drops what its schemas refuse (e.g. `_meta: 5`). */
 function protocolAccepts(message: JSONRPCMessage): boolean {
+  // The common shape (only jsonrpc, id, method and params; an integer or string id; params absent, or an object
+  // without _meta) is what the SDK's strict schemas accept; anything else is checked by those schemas themselves.
+  if ('method' in message && hasOnlyRequestKeys(message)) {
+    const { id, params } = message as { id?: unknown; params?: Record<string, unknown> };
+    const plainId = id === undefined || typeof id === 'string' || Number.isSafeInteger(id);
+    if (plainId && (params === undefined || (!Array.isArray(params) && params._meta === undefined))) return true;
+  }
   if ('method' in message) return 'id' in message && message.id !== undefined ? isJSONRPCRequest(message) : isJSONRPCNotification(message);
   return isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
 }
@@ -46,7 +58,7 @@ export function checkJsonRpcBody(body: unknown, maxDepth: number): JsonRpcBodyCh
   if (nestsDeeperThan(body, maxDepth)) return { ok: false, status: 400, code: INVALID_REQUEST, message: McpMessages.tooDeep(maxDepth), id };
   if (!protocolAccepts(body)) {
     const method = 'method' in body ? body.method : 'response';
-    return { ok: false, status: 400, code: INVALID_PARAMS, message: McpMessages.invalidParams(method, McpMessages.invalidMeta()), id };
+    return { ok: false, status: 400, code: INVALID_PARAMS, message: McpMessages.invalidParams(method, McpMessages.invalidMessageShape()), id };
   }
   return { ok: true, message: body };
 }
