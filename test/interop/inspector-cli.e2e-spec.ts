@@ -27,15 +27,19 @@ async function inspector(url: URL, transport: 'http' | 'sse', args: string[], he
 }
 
 describe('interop: MCP Inspector CLI', () => {
+  // One sample app serves all three: /mcp, /sse and the protected /secure/mcp.
+  let app: INestApplication;
+  let urlOf: (path?: string) => URL;
+  beforeAll(async () => {
+    ({ app, url: urlOf } = await startApp({ imports: [AppModule] }));
+  });
+  afterAll(() => app.close());
+
   describe('the sample over Streamable HTTP', () => {
-    let app: INestApplication;
     let url: URL;
-    beforeAll(async () => {
-      const started = await startApp({ imports: [AppModule] });
-      app = started.app;
-      url = started.url('/mcp');
+    beforeAll(() => {
+      url = urlOf('/mcp');
     });
-    afterAll(() => app.close());
 
     it('lists tools', async () => {
       const result = (await inspector(url, 'http', ['--method', 'tools/list'])) as { tools: { name: string }[] };
@@ -71,14 +75,10 @@ describe('interop: MCP Inspector CLI', () => {
   });
 
   describe('the sample over HTTP+SSE', () => {
-    let app: INestApplication;
     let url: URL;
-    beforeAll(async () => {
-      const started = await startApp({ imports: [AppModule] });
-      app = started.app;
-      url = started.url('/sse');
+    beforeAll(() => {
+      url = urlOf('/sse');
     });
-    afterAll(() => app.close());
 
     it('lists and calls tools', async () => {
       const list = (await inspector(url, 'sse', ['--method', 'tools/list'])) as { tools: { name: string }[] };
@@ -98,14 +98,10 @@ describe('interop: MCP Inspector CLI', () => {
   });
 
   describe('the protected sample (/secure/mcp) with a bearer token', () => {
-    let app: INestApplication;
     let url: URL;
-    beforeAll(async () => {
-      const started = await startApp({ imports: [AppModule] });
-      app = started.app;
-      url = started.url('/secure/mcp');
+    beforeAll(() => {
+      url = urlOf('/secure/mcp');
     });
-    afterAll(() => app.close());
 
     /** A token from the sample's own script, as `npm run token -- --sub alice --scope "notes:read notes:write"` prints it. */
     async function token(scope: string): Promise<string> {

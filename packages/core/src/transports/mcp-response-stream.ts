@@ -121,9 +121,15 @@ export class McpResponseStream {
       const chunks = jsonRpcChunks(message);
       this.res.writeHead(200, { ...this.headers, 'content-type': 'application/json', 'content-length': byteLength(chunks) });
       this.endWith(chunks);
-    } else {
-      this.ensureOpen();
+    } else if (this.opened) {
       this.endWith(sseFrame(message, eventId));
+    } else {
+      // Answered before anything else was sent: the whole event stream is this one event, so it goes out with a
+      // Content-Length in one write rather than chunked.
+      const chunks = sseFrame(message, eventId);
+      this.opened = true;
+      this.res.writeHead(200, { ...this.headers, ...SSE_HEADERS, 'content-length': byteLength(chunks) });
+      this.endWith(chunks);
     }
     this.settle(message);
   }
@@ -144,11 +150,14 @@ export class McpResponseStream {
     this.res.end(chunks[chunks.length - 1]);
   }
 
+  /**
+   * Starts the event stream. The headers are not flushed on their own: every caller writes right after, so they
+   * leave with the first event (and an answer written at once leaves as one write with a Content-Length).
+   */
   private ensureOpen(): void {
     if (this.opened) return;
     this.opened = true;
     this.res.writeHead(200, { ...this.headers, ...SSE_HEADERS });
-    this.res.flushHeaders();
   }
 
   private closed(): void {
