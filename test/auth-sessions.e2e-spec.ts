@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { McpModule } from '@nestmcp/core';
+import { McpModule, McpSessions } from '@nestmcp/core';
 import { startApp } from './fixtures/app.js';
 import { ProfileController, SecureTools } from './fixtures/auth/secure.tools.js';
 import { AUDIENCE, ISSUER, SECRET, signToken } from './fixtures/auth/tokens.js';
@@ -24,8 +24,13 @@ describe('sessions bound to their principal', () => {
 
   it("answers another principal's session id exactly like an unknown one (404), on POST, GET and DELETE", async () => {
     const session = await openSession(url(), await alice());
+    const sessions = (app.get(McpSessions) as unknown as { sessions: Map<string, { lastSeen: number }> }).sessions;
+    const seen = sessions.get(session)!.lastSeen;
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const unknown = await post(url(), rpc('tools/list'), { ...(await bob()), 'mcp-session-id': 'no-such-session' });
     const stolen = await post(url(), rpc('tools/list'), { ...(await bob()), 'mcp-session-id': session });
+    // Nor does the other principal keep the session alive.
+    expect(sessions.get(session)!.lastSeen).toBe(seen);
     expect(stolen.status).toBe(404);
     expect(unknown.status).toBe(404);
     expect(await message(stolen)).toEqual(await message(unknown));

@@ -95,9 +95,14 @@ export class McpSessions implements OnModuleInit, BeforeApplicationShutdown, OnA
     return this.sessions.size >= this.limits.maxSessions ? 'full' : 'open';
   }
 
-  get(id: string): McpSession | undefined {
+  /**
+   * The session `id` if it belongs to `owner` (the principal of the request; `undefined` without auth), and marks
+   * it used. Another principal's session is not found, exactly like an unknown id, and is not kept alive by it.
+   */
+  get(id: string, owner?: string): McpSession | undefined {
     const session = this.sessions.get(id);
-    if (session) session.lastSeen = Date.now();
+    if (!session || session.owner !== owner) return undefined;
+    session.lastSeen = Date.now();
     return session;
   }
 

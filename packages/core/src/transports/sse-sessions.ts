@@ -35,8 +35,10 @@ export class SseSessions implements OnModuleInit, BeforeApplicationShutdown {
     return this.sessions.size;
   }
 
-  get(id: string): SseSession | undefined {
-    return this.sessions.get(id);
+  /** The session `id` if it belongs to `owner` (see `McpSessions.get()`); another principal's is not found. */
+  get(id: string, owner?: string): SseSession | undefined {
+    const session = this.sessions.get(id);
+    return session && session.owner === owner ? session : undefined;
   }
 
   add(session: SseSession): void {

@@ -64,7 +64,7 @@ export class SseEndpoint {
       });
     }
     const id = randomUUID();
-    const transport = new SseTransport(id, exchange.res, this.messagesUrl(exchange, id), this.options!.keepAliveMs, () =>
+    const transport = new SseTransport(id, exchange.res, this.messagesUrl(exchange, id), this.options!.keepAliveMs ?? this.limits.keepAliveMs, () =>
       this.sessions.forget(id),
     );
     const { server, state } = this.dispatcher.createServer(id);
@@ -81,8 +81,7 @@ export class SseEndpoint {
     const id = sessionIdOf(exchange);
     if (!id) return sendJsonRpcError(res, 400, SERVER_ERROR, McpMessages.sseSessionIdRequired());
     // Another principal's session is answered exactly like an unknown one.
-    const found = this.sessions.get(id);
-    const session = found && found.owner === this.auth.principalOf(exchange.request) ? found : undefined;
+    const session = this.sessions.get(id, this.auth.principalOf(exchange.request));
     if (!session) return sendJsonRpcError(res, 404, -32001, McpMessages.sseSessionNotFound());
     const message = await receiveMcpMessage(exchange, this.limits, this.auth);
     if (!message) return;

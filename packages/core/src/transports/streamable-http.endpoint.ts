@@ -258,9 +258,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
       sendJsonRpcError(exchange.res, 400, SERVER_ERROR, McpMessages.sessionIdRequired());
       return undefined;
     }
-    const found = this.sessions.get(id);
     // Another principal's session is answered exactly like an unknown one: it learns nothing.
-    const session = found && found.owner === this.auth.principalOf(exchange.request) ? found : undefined;
+    const session = this.sessions.get(id, this.auth.principalOf(exchange.request));
     if (!session) sendJsonRpcError(exchange.res, 404, -32001, McpMessages.sessionNotFound());
     return session;
   }
