@@ -34,7 +34,7 @@ export interface McpSseOptions {
   path?: string;
   /** Path clients POST their messages to, with `?sessionId=`. Default `/messages`. */
   messagesPath?: string;
-  /** Interval of the keep-alive comments on the stream, in milliseconds; `0` sends none. Default 25 000. */
+  /** Interval of the keep-alive comments on the stream, in milliseconds; `0` sends none. Default: `limits.keepAliveMs` (25 000). */
   keepAliveMs?: number;
 }
 

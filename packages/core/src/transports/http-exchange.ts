@@ -31,7 +31,6 @@ export function parsedBody(request: unknown): unknown {
   return (request as { body?: unknown }).body;
 }
 
-export { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
 
 /** The body of an MCP POST: the one the MCP gate or the platform's parser left, else read here up to `limit`. */
 export async function readMcpBody(exchange: HttpExchange, limit: number): Promise<BodyOutcome> {

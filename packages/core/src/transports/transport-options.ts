@@ -1,6 +1,5 @@
 import { DEFAULT_SSE_MESSAGES_PATH, DEFAULT_SSE_PATH, DEFAULT_STREAMABLE_HTTP_PATH } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
-import { DEFAULT_MCP_LIMITS } from './mcp-limits.js';
 import type { McpResumabilityOptions, McpTransportsOptions } from '../interfaces/mcp-options.interface.js';
 
 export interface ResolvedStreamableHttpOptions {
@@ -11,8 +10,6 @@ export interface ResolvedStreamableHttpOptions {
   resumability?: McpResumabilityOptions;
 }
 
-/** Interval of keep-alive comments on SSE streams by default (`limits.keepAliveMs`). */
-export const DEFAULT_KEEP_ALIVE_MS = DEFAULT_MCP_LIMITS.keepAliveMs;
 
 /** The Streamable HTTP options with defaults applied, or `undefined` when the transport is turned off. */
 export function resolveStreamableHttpOptions(transports: McpTransportsOptions | undefined): ResolvedStreamableHttpOptions | undefined {
@@ -28,7 +25,8 @@ export function resolveStreamableHttpOptions(transports: McpTransportsOptions | 
 export interface ResolvedSseOptions {
   path: string;
   messagesPath: string;
-  keepAliveMs: number;
+  /** Set on the transport; otherwise the server's `limits.keepAliveMs` applies. */
+  keepAliveMs?: number;
 }
 
 /** The legacy HTTP+SSE options with defaults applied, or `undefined` when the transport is off (the default). */
@@ -41,5 +39,5 @@ export function resolveSseOptions(transports: McpTransportsOptions | undefined):
   const streamable = resolveStreamableHttpOptions(transports)?.path;
   const clash = [path, messagesPath, streamable].find((each, index, all) => each !== undefined && all.indexOf(each) !== index);
   if (clash) throw new Error(McpMessages.ssePathClash(clash));
-  return { path, messagesPath, keepAliveMs: given.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS };
+  return { path, messagesPath, keepAliveMs: given.keepAliveMs };
 }
