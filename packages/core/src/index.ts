@@ -25,7 +25,8 @@ export { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 
 // The request context and the MCP context
 export * from './context/index.js';
-export { McpContext, type McpLogger, type McpClientInputs } from './execution/mcp-context.js';
+export { getAccessToken } from './auth/get-access-token.js';
+export { McpContext, type McpLogger, type McpClientInputs } from './context/mcp-context.js';
 export type { McpHandlerArgs } from './execution/mcp-params.factory.js';
 export { McpExecutionContext } from './execution/mcp-execution-context.js';
 
@@ -34,12 +35,13 @@ export { McpRegistry } from './registry/mcp-registry.js';
 export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-registry.types.js';
 export { McpSessions } from './transports/mcp-sessions.js';
 export { SseSessions } from './transports/sse-sessions.js';
-export { InMemoryEventStore, type McpEventStore, type InMemoryEventStoreOptions } from './transports/event-store.js';
+export { McpEventStore } from './stores/mcp-event-store.js';
+export { InMemoryEventStore, type InMemoryEventStoreOptions } from './stores/in-memory-event-store.js';
 export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.js';
 
 // Production
 export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
-export { DEFAULT_MCP_LIMITS, type ResolvedMcpLimits } from './transports/mcp-limits.js';
+export { DEFAULT_MCP_LIMITS, type ResolvedMcpLimits } from './options/mcp-limits.js';
 
 // Bearer auth
 export { McpAuthGuard } from './auth/mcp-auth.guard.js';

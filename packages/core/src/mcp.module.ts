@@ -15,7 +15,7 @@ import { StreamableHttpEndpoint } from './transports/streamable-http.endpoint.js
 import { createMcpController } from './transports/mcp.controller.js';
 import { SseEndpoint } from './transports/sse.endpoint.js';
 import { SseSessions } from './transports/sse-sessions.js';
-import { resolveSseOptions, resolveStreamableHttpOptions } from './transports/transport-options.js';
+import { resolveSseOptions, resolveStreamableHttpOptions } from './options/transport-options.js';
 import { ModernDispatcher } from './modern/modern-dispatcher.js';
 import { ModernEndpoint } from './modern/modern-endpoint.js';
 import { McpHttpGate } from './transports/mcp-http-gate.js';

@@ -1,4 +1,4 @@
-import type { McpContext } from '../execution/mcp-context.js';
+import type { McpContext } from './mcp-context.js';
 import { McpMessages } from '../mcp.messages.js';
 import { currentMcpRequestContext } from './request-context.js';
 

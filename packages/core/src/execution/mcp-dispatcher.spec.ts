@@ -6,7 +6,7 @@ import { ApplicationConfig } from '@nestjs/core';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpDispatcher } from './mcp-dispatcher.js';
-import type { McpContext } from './mcp-context.js';
+import type { McpContext } from '../context/mcp-context.js';
 
 /** The dispatcher over the SDK's in-memory transport: protocol handling without HTTP. */
 describe('McpDispatcher', () => {

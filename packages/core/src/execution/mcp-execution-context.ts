@@ -1,7 +1,7 @@
 import type { ExecutionContext, Type } from '@nestjs/common';
 import { MCP_CONTEXT_TYPE } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
-import type { McpContext } from './mcp-context.js';
+import type { McpContext } from '../context/mcp-context.js';
 import type { McpHandlerArgs } from './mcp-params.factory.js';
 
 /**

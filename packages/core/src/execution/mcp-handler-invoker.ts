@@ -5,7 +5,7 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import { MCP_CONTEXT_TYPE } from '../mcp.constants.js';
 import type { McpHandlerFn } from '../registry/mcp-registry.types.js';
 import { currentMcpRequestContext } from '../context/request-context.js';
-import type { McpContext } from './mcp-context.js';
+import type { McpContext } from '../context/mcp-context.js';
 import { McpParamsFactory } from './mcp-params.factory.js';
 
 type Method = (...args: unknown[]) => unknown;

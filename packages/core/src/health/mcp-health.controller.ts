@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res, type Type } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { McpHealthOptions } from '../interfaces/mcp-limits.interface.js';
-import { sendJson } from '../transports/http-exchange.js';
+import { writeJson } from '../http/http-exchange.js';
 import { McpHealth } from './mcp-health.js';
 
 /** Default path of the health endpoint. */
@@ -22,7 +22,7 @@ export function createMcpHealthController(path: string): Type<unknown> {
     @Get(path)
     get(@Res() reply: ServerResponse | { raw: ServerResponse; hijack(): void }): void {
       const res = 'raw' in reply ? (reply.hijack(), reply.raw) : reply;
-      sendJson(res, this.health.isReady() ? 200 : 503, this.health.check(), { 'cache-control': 'no-store' });
+      writeJson(res, this.health.isReady() ? 200 : 503, this.health.check(), { 'cache-control': 'no-store' });
     }
   }
   return McpHealthController;

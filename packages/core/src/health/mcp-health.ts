@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpSessions } from '../transports/mcp-sessions.js';
-import { resolveMcpLimits } from '../transports/mcp-limits.js';
+import { resolveMcpLimits } from '../options/mcp-limits.js';
 
 /** What the health endpoint and `McpHealth.check()` report about one MCP server. */
 export interface McpHealthReport {

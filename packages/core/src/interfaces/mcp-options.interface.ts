@@ -2,7 +2,7 @@ import type { ConfigurableModuleAsyncOptions, Type } from '@nestjs/common';
 import type { Icon, ServerCapabilities } from './mcp-protocol.types.js';
 import type { McpAuthOptions } from './mcp-auth-options.interface.js';
 import type { McpCorsOptions, McpHealthOptions, McpLimitsOptions } from './mcp-limits.interface.js';
-import type { McpEventStore } from '../transports/event-store.js';
+import type { McpEventStore } from '../stores/mcp-event-store.js';
 
 /** Resumable SSE streams (MCP 2025-11-25, SEP-1699): event ids, priming events, Last-Event-ID replay. */
 export interface McpResumabilityOptions {

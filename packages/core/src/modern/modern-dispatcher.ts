@@ -15,8 +15,8 @@ import type { ClientCapabilities, Implementation, LoggingLevel } from '../interf
 import { McpRegistry } from '../registry/mcp-registry.js';
 import type { McpHandlerFn, McpListKind } from '../registry/mcp-registry.types.js';
 import { currentMcpRequestContext } from '../context/request-context.js';
-import { McpContext, type McpContextExtra, type McpContextServer } from '../execution/mcp-context.js';
-import { McpSessionState } from '../execution/mcp-session-state.js';
+import { McpContext, type McpContextExtra, type McpContextServer } from '../context/mcp-context.js';
+import { McpSessionState } from '../context/mcp-session-state.js';
 import { toCallToolResult, toGetPromptResult, toReadResourceResult, toolErrorResult } from '../execution/mcp-results.js';
 import { toMcpError, toolErrorText } from '../execution/mcp-error-mapper.js';
 import { MrtrInputs } from './mrtr-inputs.js';

@@ -3,7 +3,7 @@ import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import type { McpModuleOptions, McpProtocolVersions } from '../interfaces/mcp-options.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
-import { sendEmpty, sendJson, type HttpExchange } from '../transports/http-exchange.js';
+import { sendEmpty, writeJson, type HttpExchange } from '../http/http-exchange.js';
 import { classifyPost, type ModernMessage } from './protocol-era.js';
 import { ModernDispatcher } from './modern-dispatcher.js';
 import { ModernExchangeTransport } from './modern-exchange.transport.js';
@@ -39,7 +39,7 @@ export class ModernEndpoint implements OnModuleDestroy {
       if (decision.status === 202) sendEmpty(exchange.res, 202);
       else {
         const error = { code: decision.code, message: decision.message, ...(decision.data !== undefined && { data: decision.data }) };
-        sendJson(exchange.res, decision.status, { jsonrpc: '2.0', id: decision.id, error });
+        writeJson(exchange.res, decision.status, { jsonrpc: '2.0', id: decision.id, error });
       }
       return true;
     }

@@ -5,7 +5,7 @@ import type {
   ElicitResult,
   ListRootsResult,
 } from '../interfaces/mcp-protocol.types.js';
-import type { McpClientInputs, McpInputOptions } from '../execution/mcp-context.js';
+import type { McpClientInputs, McpInputOptions } from '../context/mcp-context.js';
 
 /** One input request of an `input_required` result, as JSON. */
 export interface PendingInput {

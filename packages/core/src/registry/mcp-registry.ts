@@ -14,7 +14,7 @@ import type { McpToolOptions } from '../interfaces/mcp-tool-options.interface.js
 import type { McpCompleteFn, McpResourceOptions } from '../interfaces/mcp-resource-options.interface.js';
 import type { McpPromptArgument, McpPromptOptions } from '../interfaces/mcp-prompt-options.interface.js';
 import type { McpSchemaInput } from '../interfaces/mcp-schema.interface.js';
-import { compileObjectSchema, EMPTY_OBJECT_SCHEMA, type CompiledSchema } from './schema.js';
+import { compileObjectSchema, EMPTY_OBJECT_SCHEMA, type CompiledSchema } from '../schema/schema.js';
 import type {
   McpHandlerFn,
   McpListKind,

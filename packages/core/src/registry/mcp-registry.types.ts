@@ -1,9 +1,9 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
-import type { McpContext } from '../execution/mcp-context.js';
+import type { McpContext } from '../context/mcp-context.js';
 import type { McpCacheHint } from '../interfaces/mcp-options.interface.js';
 import type { McpCompleteFn } from '../interfaces/mcp-resource-options.interface.js';
-import type { CompiledSchema } from './schema.js';
+import type { CompiledSchema } from '../schema/schema.js';
 import type { McpAccessRule } from './mcp-access.js';
 
 /** Calls the user's method (through the Nest pipeline) with validated arguments and the context. */

@@ -2,8 +2,16 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { McpMessages } from '../mcp.messages.js';
 import type { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { checkJsonRpcBody } from './json-rpc-message.js';
-import { isJsonContentType, readMcpBody, sendJsonRpcError, type HttpExchange } from './http-exchange.js';
-import type { ResolvedMcpLimits } from './mcp-limits.js';
+import { isJsonContentType, parsedBody, type HttpExchange } from '../http/http-exchange.js';
+import { sendJsonRpcError } from '../http/mcp-rejection.js';
+import { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
+import type { ResolvedMcpLimits } from '../options/mcp-limits.js';
+
+/** The body of an MCP POST: the one the MCP gate or the platform's parser left, else read here up to `limit`. */
+async function readMcpBody(exchange: HttpExchange, limit: number): Promise<BodyOutcome> {
+  const body = parsedBody(exchange.request);
+  return body === undefined ? readJsonBody(exchange.req, limit) : { ok: true, value: body };
+}
 
 /**
  * The one JSON-RPC message a POST carries, checked the same way on every transport: JSON content type (415),

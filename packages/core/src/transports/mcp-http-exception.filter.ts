@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { ServerResponse } from 'node:http';
 import { httpExceptionMessage } from '../execution/mcp-error-mapper.js';
 import { McpMessages } from '../mcp.messages.js';
-import { sendJsonRpcError } from './http-exchange.js';
+import { sendJsonRpcError } from '../http/mcp-rejection.js';
 
 /**
  * Renders exceptions thrown on MCP routes (by guards, pipes, or the endpoint itself) as JSON-RPC error

@@ -7,9 +7,10 @@ import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { checkOrigin, isLoopbackAddress, type OriginPolicy } from './origin.js';
 import { McpCors } from './mcp-cors.js';
 import { readJsonBody } from './mcp-body-parser.js';
-import { isJsonContentType, sendEmpty, sendJsonRpcError } from './http-exchange.js';
-import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
-import { resolveSseOptions, resolveStreamableHttpOptions } from './transport-options.js';
+import { isJsonContentType, sendEmpty } from '../http/http-exchange.js';
+import { sendJsonRpcError } from '../http/mcp-rejection.js';
+import { resolveMcpLimits, type ResolvedMcpLimits } from '../options/mcp-limits.js';
+import { resolveSseOptions, resolveStreamableHttpOptions } from '../options/transport-options.js';
 
 /** Route config key marking the Fastify routes of an MCP server (set by the controller, read by the gate). */
 export const MCP_FASTIFY_ROUTE_KEY = 'nestmcpRoute';

@@ -11,9 +11,9 @@ import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { forwardRegistryNotifications } from './session-notifications.js';
-import type { McpSessionState } from '../execution/mcp-session-state.js';
+import type { McpSessionState } from '../context/mcp-session-state.js';
 import type { StreamableHttpTransport } from './streamable-http.transport.js';
-import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
+import { resolveMcpLimits, type ResolvedMcpLimits } from '../options/mcp-limits.js';
 import { closeProtocol } from './close-protocol.js';
 
 /** One open session: its transport, its protocol server and what it remembers. */

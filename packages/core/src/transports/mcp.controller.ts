@@ -3,7 +3,7 @@ import { StreamableHttpEndpoint } from './streamable-http.endpoint.js';
 import { SseEndpoint } from './sse.endpoint.js';
 import { McpHttpExceptionFilter } from './mcp-http-exception.filter.js';
 import { McpServerAuthGuard } from '../auth/mcp-auth.guard.js';
-import type { ResolvedSseOptions, ResolvedStreamableHttpOptions } from './transport-options.js';
+import type { ResolvedSseOptions, ResolvedStreamableHttpOptions } from '../options/transport-options.js';
 import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from './mcp-http-gate.js';
 
 type Endpoints = { streamable: StreamableHttpEndpoint; sse: SseEndpoint };

@@ -1,6 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { McpRegistry } from '../registry/mcp-registry.js';
-import type { McpSessionState } from '../execution/mcp-session-state.js';
+import type { McpSessionState } from '../context/mcp-session-state.js';
 
 /** What a session of either transport offers to registry notifications. */
 interface NotifiedSession {

@@ -2,7 +2,7 @@ import { Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { forwardRegistryNotifications } from './session-notifications.js';
-import type { McpSessionState } from '../execution/mcp-session-state.js';
+import type { McpSessionState } from '../context/mcp-session-state.js';
 import type { SseTransport } from './sse.transport.js';
 
 /** One open legacy SSE connection: the connection is the session. */

@@ -9,9 +9,10 @@ import { SseSessions } from './sse-sessions.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { SseTransport } from './sse.transport.js';
 import { receiveMcpMessage } from './incoming-message.js';
-import { accepts, sendEmpty, sendJsonRpcError, toHttpExchange, type HttpExchange } from './http-exchange.js';
-import { resolveSseOptions, type ResolvedSseOptions } from './transport-options.js';
-import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
+import { accepts, sendEmpty, toHttpExchange, type HttpExchange } from '../http/http-exchange.js';
+import { sendJsonRpcError } from '../http/mcp-rejection.js';
+import { resolveSseOptions, type ResolvedSseOptions } from '../options/transport-options.js';
+import { resolveMcpLimits, type ResolvedMcpLimits } from '../options/mcp-limits.js';
 
 const SERVER_ERROR = -32000;
 

@@ -13,24 +13,19 @@ import { McpMessages } from '../mcp.messages.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
 import { ModernEndpoint } from '../modern/modern-endpoint.js';
-import { formatZodIssues } from '../registry/schema.js';
+import { formatZodIssues } from '../schema/schema.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
 import { McpSessions, type McpSession } from './mcp-sessions.js';
 import { McpResponseStream } from './mcp-response-stream.js';
 import { StreamableHttpTransport, type StreamableHttpTransportOptions } from './streamable-http.transport.js';
 import { receiveMcpMessage } from './incoming-message.js';
-import { InMemoryEventStore } from './event-store.js';
+import { InMemoryEventStore } from '../stores/in-memory-event-store.js';
 import { McpStatelessPool, type McpStatelessConnection } from './mcp-stateless-pool.js';
-import {
-  type HttpExchange,
-  accepts,
-  sendEmpty,
-  sendJsonRpcError,
-  toHttpExchange,
-} from './http-exchange.js';
-import { resolveStreamableHttpOptions, type ResolvedStreamableHttpOptions } from './transport-options.js';
-import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
+import { type HttpExchange, accepts, sendEmpty, toHttpExchange } from '../http/http-exchange.js';
+import { sendJsonRpcError } from '../http/mcp-rejection.js';
+import { resolveStreamableHttpOptions, type ResolvedStreamableHttpOptions } from '../options/transport-options.js';
+import { resolveMcpLimits, type ResolvedMcpLimits } from '../options/mcp-limits.js';
 
 const INVALID_REQUEST = -32600;
 const INVALID_PARAMS = -32602;

@@ -1,7 +1,7 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, type JSONRPCRequest, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { McpMessages } from '../mcp.messages.js';
-import type { McpEventStore } from './event-store.js';
+import type { McpEventStore } from '../stores/mcp-event-store.js';
 import type { McpResponseStream } from './mcp-response-stream.js';
 
 function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown }) {

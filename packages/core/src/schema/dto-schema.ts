@@ -5,7 +5,7 @@ import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 // Nested DTOs (@Type(() => Child)) are described by class-transformer's metadata.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import type { JsonSchemaObject } from '../interfaces/mcp-schema.interface.js';
-import type { ValidationOutcome } from './schema.js';
+import type { ValidationOutcome } from './compiled-schema.js';
 
 const REF_PREFIX = '#/$defs/';
 let allSchemas: Record<string, JsonSchemaObject> | undefined;

@@ -1,6 +1,6 @@
 import type { AccessToken } from '../interfaces/token-verifier.interface.js';
-import { getRequestAuth } from '../auth/request-auth.js';
-import { currentMcpRequestContext } from './request-context.js';
+import { getRequestAuth } from './request-auth.js';
+import { currentMcpRequestContext } from '../context/request-context.js';
 
 /**
  * The verified access token of the HTTP request that carried the current MCP message: its claims, scopes,

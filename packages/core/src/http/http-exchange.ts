@@ -1,4 +1,3 @@
-import { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /**
@@ -31,13 +30,6 @@ export function parsedBody(request: unknown): unknown {
   return (request as { body?: unknown }).body;
 }
 
-
-/** The body of an MCP POST: the one the MCP gate or the platform's parser left, else read here up to `limit`. */
-export async function readMcpBody(exchange: HttpExchange, limit: number): Promise<BodyOutcome> {
-  const body = parsedBody(exchange.request);
-  return body === undefined ? readJsonBody(exchange.req, limit) : { ok: true, value: body };
-}
-
 /** Whether an Accept header admits `type` (an exact type, `type/*` or `*\/*`). */
 export function accepts(accept: string | undefined, type: string): boolean {
   if (!accept) return false;
@@ -54,29 +46,22 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return value === 'application/json' || (value.startsWith('application/') && value.endsWith('+json'));
 }
 
+/** Whether nothing can be written to the response any more: already answered, ended, or the client is gone. */
+export function isResponseClosed(res: ServerResponse): boolean {
+  return res.writableEnded || res.destroyed || (res as { closed?: boolean }).closed === true;
+}
+
 /** Writes a JSON body. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
-  if (res.headersSent || res.writableEnded) return;
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
+  if (res.headersSent || isResponseClosed(res)) return;
   const payload = JSON.stringify(body);
   res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
   res.end(payload);
 }
 
-/** Writes a JSON-RPC error response: transport errors are JSON-RPC bodies, never HTML. */
-export function sendJsonRpcError(
-  res: ServerResponse,
-  status: number,
-  code: number,
-  message: string,
-  headers: OutgoingHttpHeaders = {},
-  id: string | number | null = null,
-): void {
-  sendJson(res, status, { jsonrpc: '2.0', id, error: { code, message } }, headers);
-}
-
 /** Answers with no body (202 Accepted for notifications and responses, 200 for DELETE). */
 export function sendEmpty(res: ServerResponse, status: number, headers: OutgoingHttpHeaders = {}): void {
-  if (res.headersSent || res.writableEnded) return;
+  if (res.headersSent || isResponseClosed(res)) return;
   res.writeHead(status, headers);
   res.end();
 }

@@ -4,15 +4,9 @@ import { McpMessages } from '../mcp.messages.js';
 import type { JsonSchemaObject, McpSchemaInput } from '../interfaces/mcp-schema.interface.js';
 import { sharedJsonSchemaValidator } from './json-schema-validator.js';
 import { dtoToJsonSchema, validateDto } from './dto-schema.js';
+import type { CompiledSchema, ValidationOutcome } from './compiled-schema.js';
 
-export type ValidationOutcome = { ok: true; value: unknown } | { ok: false; error: string };
-
-/** A schema turned, once at bootstrap, into its JSON Schema and a validator. */
-export interface CompiledSchema {
-  readonly jsonSchema: JsonSchemaObject;
-  /** Validates (and, for zod and DTOs, transforms) a value. Synchronous for zod and JSON Schema. */
-  validate(value: unknown): ValidationOutcome | Promise<ValidationOutcome>;
-}
+export type { CompiledSchema, ValidationOutcome } from './compiled-schema.js';
 
 export function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value;

@@ -15,8 +15,8 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import { McpMessages } from '../mcp.messages.js';
-import { currentMcpRequestContext } from '../context/request-context.js';
-import { compileSchema, isZodSchema } from '../registry/schema.js';
+import { currentMcpRequestContext } from './request-context.js';
+import { compileSchema, isZodSchema } from '../schema/schema.js';
 import type { JsonSchemaObject } from '../interfaces/mcp-schema.interface.js';
 import type { McpSessionState } from './mcp-session-state.js';
 
