@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { McpModule } from '@nestmcp/core';
 import { createMcpClient } from '@nestmcp/core/testing';
-import { SseSessions } from '../packages/core/src/transports/sse-sessions.js';
+import { SseSessions } from '../packages/core/src/sessions/sse-sessions.js';
 import { startApp } from './fixtures/app.js';
 import { EchoTools } from './fixtures/echo.tools.js';
 import { SseReader } from './fixtures/sse-reader.js';

@@ -16,7 +16,7 @@ export {
   PROTECTED_RESOURCE_METADATA_PATH,
 } from './mcp.constants.js';
 export { McpMessages } from './mcp.messages.js';
-export { MODERN_PROTOCOL_VERSIONS } from './modern/protocol-era.js';
+export { MODERN_PROTOCOL_VERSIONS } from './endpoint/revision-routing.js';
 
 // Decorators, option types, protocol types
 export * from './decorators/index.js';
@@ -33,11 +33,17 @@ export { McpExecutionContext } from './execution/mcp-execution-context.js';
 // Runtime registration, sessions, streams
 export { McpRegistry } from './registry/mcp-registry.js';
 export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-registry.types.js';
-export { McpSessions } from './transports/mcp-sessions.js';
-export { SseSessions } from './transports/sse-sessions.js';
-export { McpEventStore } from './stores/mcp-event-store.js';
-export { InMemoryEventStore, type InMemoryEventStoreOptions } from './stores/in-memory-event-store.js';
+export { McpSessions } from './sessions/mcp-sessions.js';
 export { McpHttpExceptionFilter } from './transports/mcp-http-exception.filter.js';
+
+// Stores: the contracts (an interface and a same-name injection token each), for `stores` and overrideProvider
+export { McpSessionStore, type McpSessionRecord, type McpSessionRecordChanges, type McpSessionTransportKind } from './stores/mcp-session-store.js';
+export { McpEventStore } from './stores/mcp-event-store.js';
+export { McpMessageBus, type McpBusMessage, type McpBusSubscription } from './stores/mcp-message-bus.js';
+export { McpReplayGuard } from './stores/mcp-replay-guard.js';
+// The default event store stays public for its bounds (`maxEventsPerSession`, `maxBytesPerSession`).
+export { InMemoryEventStore, type InMemoryEventStoreOptions } from './stores/in-memory-event-store.js';
+export { McpErrorCode } from './mcp-error-codes.js';
 
 // Production
 export { McpHealth, type McpHealthReport } from './health/mcp-health.js';

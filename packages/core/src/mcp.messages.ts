@@ -52,6 +52,8 @@ export const McpMessages = {
     `Forbidden: origin ${JSON.stringify(origin)} may not call this MCP server (add it to "allowedOrigins").`,
   forbiddenHost: (host: string) => `Forbidden: host ${JSON.stringify(host)} is not served by this MCP server (add it to "allowedHosts").`,
   tooManySessions: () => 'Service Unavailable: this MCP server has as many sessions as it allows; retry later.',
+  tooManySessionsForCaller: (limit: number) =>
+    `Too Many Requests: you already hold ${limit} sessions of this MCP server (limits.maxSessionsPerPrincipal); end one (DELETE) or retry later.`,
   shuttingDown: () => 'Service Unavailable: this MCP server is shutting down; retry on another instance.',
   tooManyStreams: (limit: number) =>
     `Too Many Requests: this session already has ${limit} open responses (streams and pending requests); wait for some to finish.`,
@@ -79,7 +81,10 @@ export const McpMessages = {
   methodNotFound: (method: string) => `Method not found: ${method}`,
   invalidToolResult: (tool: string, detail: string) => `Tool "${tool}" returned an invalid CallToolResult: ${detail}`,
 
-  unknownCompletionRef: (ref: string) => `Nothing to complete for ${ref}.`,
+  invalidCompletionRequest: () =>
+    'params.ref must be { type: "ref/prompt", name } or { type: "ref/resource", uri }, and params.argument { name, value } with string values.',
+  tooManySubscriptions: (limit: number) =>
+    `This session already has ${limit} resource subscriptions (limits.maxSubscriptionsPerSession); unsubscribe from some first.`,
 
   // Auth: bearer tokens, scopes, protected resource metadata (issue 4)
   authNeedsOneMethod: (server: string) =>
@@ -139,5 +144,7 @@ export const McpMessages = {
     otherCaller: 'it was issued to another caller',
     otherRequest: 'it was issued for another request',
   },
+  elicitationAnswerInvalid: (detail: string) => `Elicitation response content does not match requested schema: ${detail}`,
+  listenAnonymousRefused: () => 'Unauthorized: subscriptions/listen on this server needs a bearer token.',
   requestStateSecretTooShort: () => 'McpModule modern.requestStateSecret must be at least 32 bytes.',
 } as const;

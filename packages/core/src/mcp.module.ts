@@ -10,15 +10,21 @@ import { McpMetadataAccessor } from './discovery/mcp-metadata.accessor.js';
 import { McpRegistry } from './registry/mcp-registry.js';
 import { McpDispatcher } from './execution/mcp-dispatcher.js';
 import { McpHandlerInvoker } from './execution/mcp-handler-invoker.js';
-import { McpSessions } from './transports/mcp-sessions.js';
-import { StreamableHttpEndpoint } from './transports/streamable-http.endpoint.js';
-import { createMcpController } from './transports/mcp.controller.js';
-import { SseEndpoint } from './transports/sse.endpoint.js';
-import { SseSessions } from './transports/sse-sessions.js';
+import { McpOperations } from './operations/mcp-operations.js';
+import { McpResolvedOptions } from './options/mcp-resolved-options.js';
 import { resolveSseOptions, resolveStreamableHttpOptions } from './options/transport-options.js';
-import { ModernDispatcher } from './modern/modern-dispatcher.js';
-import { ModernEndpoint } from './modern/modern-endpoint.js';
+import { mcpStoreProviders } from './mcp-stores.providers.js';
+import { McpNotifications } from './sessions/mcp-notifications.js';
+import { McpSessions } from './sessions/mcp-sessions.js';
+import { SseSessions } from './sessions/sse-sessions.js';
+import { McpLifecycle } from './lifecycle/mcp-lifecycle.js';
+import { StreamableHttpEndpoint } from './transports/streamable-http.endpoint.js';
+import { SseEndpoint } from './transports/sse.endpoint.js';
 import { McpHttpGate } from './transports/mcp-http-gate.js';
+import { Rev2026Dispatcher } from './rev-2026-07-28/rev-2026.dispatcher.js';
+import { Rev2026Endpoint } from './rev-2026-07-28/rev-2026.endpoint.js';
+import { McpEndpoint } from './endpoint/mcp-endpoint.js';
+import { createMcpController } from './endpoint/mcp.controller.js';
 import { McpHealth } from './health/mcp-health.js';
 import { createMcpHealthController, resolveHealthPath } from './health/mcp-health.controller.js';
 import { McpAuthenticator } from './auth/mcp-authenticator.js';
@@ -36,17 +42,28 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
 @Module({
   imports: [DiscoveryModule, McpHttpRequestModule],
   providers: [
+    // The options, resolved once
+    { provide: McpResolvedOptions, useFactory: (options: McpModuleOptions) => new McpResolvedOptions(options), inject: [MCP_MODULE_OPTIONS] },
+    // Stores (sessions, events, bus, replay guard): given in `stores`, else in memory
+    ...mcpStoreProviders,
     McpMetadataAccessor,
     McpRegistry,
     McpHandlerInvoker,
     McpExplorer,
+    // The core of operations and each revision's glue
+    McpOperations,
     McpDispatcher,
+    Rev2026Dispatcher,
+    // Sessions, admission and lifecycle
+    McpNotifications,
     McpSessions,
-    StreamableHttpEndpoint,
     SseSessions,
+    McpLifecycle,
+    // HTTP: the transports, the 2026-07-28 path, and the revision routing above them
+    StreamableHttpEndpoint,
     SseEndpoint,
-    ModernDispatcher,
-    ModernEndpoint,
+    Rev2026Endpoint,
+    McpEndpoint,
     McpHttpGate,
     McpHealth,
     // Bearer auth (inactive unless the options have `auth`)

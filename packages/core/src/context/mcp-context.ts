@@ -18,7 +18,11 @@ import { McpMessages } from '../mcp.messages.js';
 import { currentMcpRequestContext } from './request-context.js';
 import { compileSchema, isZodSchema } from '../schema/schema.js';
 import type { JsonSchemaObject } from '../interfaces/mcp-schema.interface.js';
-import type { McpSessionState } from './mcp-session-state.js';
+
+/** What the context asks of the connection's state: whether the client wants a log message of this level. */
+export interface McpLogFilter {
+  wantsLog(level: LoggingLevel): boolean;
+}
 
 /** What the context uses of the protocol request it serves (the SDK's handler extra on the 2025 path). */
 export type McpContextExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sessionId' | 'requestId' | 'signal' | '_meta' | 'sendNotification' | 'closeSSEStream'>;
@@ -59,6 +63,7 @@ export interface McpLogger {
  */
 export class McpContext {
   readonly log: McpLogger;
+  private settled = false;
 
   constructor(
     /** The MCP method being served, e.g. `tools/call`. */
@@ -67,7 +72,7 @@ export class McpContext {
     readonly params: Record<string, unknown>,
     private readonly extra: McpContextExtra,
     private readonly server: McpContextServer,
-    private readonly state: McpSessionState,
+    private readonly state: McpLogFilter,
     /** Set on the 2026-07-28 path: elicit()/sample() become multi-round-trip input requests. */
     private readonly inputs?: McpClientInputs,
   ) {
@@ -105,6 +110,20 @@ export class McpContext {
     return this.extra._meta as Record<string, unknown> | undefined;
   }
 
+  /**
+   * Marks the call as over (its method settled, or its request was answered, cancelled or timed out): what it
+   * sends afterwards (logs, progress) is dropped, so it can never reach a stream that now serves another request.
+   * Called by the core of operations.
+   */
+  settle(): void {
+    this.settled = true;
+  }
+
+  /** Whether messages of this call may still go to the client. */
+  private get live(): boolean {
+    return !this.settled && !this.extra.signal.aborted;
+  }
+
   /** The HTTP request that carried this message (same as `getHttpRequest()`). */
   get httpRequest(): unknown {
     return currentMcpRequestContext()?.request;
@@ -116,7 +135,7 @@ export class McpContext {
    */
   async reportProgress(progress: number, total?: number, message?: string): Promise<boolean> {
     const progressToken = this.extra._meta?.progressToken;
-    if (progressToken === undefined) return false;
+    if (progressToken === undefined || !this.live) return false;
     await this.extra.sendNotification({
       method: 'notifications/progress',
       params: { progressToken, progress, ...(total !== undefined && { total }), ...(message !== undefined && { message }) },
@@ -138,7 +157,7 @@ export class McpContext {
   }
 
   private async sendLog(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
-    if (!this.state.wantsLog(level)) return;
+    if (!this.live || !this.state.wantsLog(level)) return;
     await this.extra.sendNotification({
       method: 'notifications/message',
       params: { level, data, ...(logger !== undefined && { logger }) },

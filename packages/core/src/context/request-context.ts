@@ -21,6 +21,18 @@ export interface McpRequestContextStore {
 
 const storage = new AsyncLocalStorage<McpRequestContextStore>();
 
+/** One HTTP request and its response, as `McpRequestContextStore` needs them (an `HttpExchange`). */
+interface ExchangeLike {
+  readonly request: unknown;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+}
+
+/** The request context of an HTTP request: the one function every transport and revision builds it with. */
+export function mcpRequestContextOf(exchange: ExchangeLike, serverName: string, sessionId?: string): McpRequestContextStore {
+  return { request: exchange.request, raw: exchange.req, response: exchange.res, serverName, sessionId };
+}
+
 /** Runs `fn` with `store` as the current MCP request context. */
 export function runInMcpRequestContext<T>(store: McpRequestContextStore, fn: () => T): T {
   return storage.run(store, fn);

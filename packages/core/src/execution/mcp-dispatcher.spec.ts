@@ -6,6 +6,8 @@ import { ApplicationConfig } from '@nestjs/core';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpDispatcher } from './mcp-dispatcher.js';
+import { McpOperations } from '../operations/mcp-operations.js';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import type { McpContext } from '../context/mcp-context.js';
 
 /** The dispatcher over the SDK's in-memory transport: protocol handling without HTTP. */
@@ -21,7 +23,8 @@ describe('McpDispatcher', () => {
     registry.registerResource({ name: 'doc', uriTemplate: 'doc://{slug}' }, async (vars) => `doc ${(vars as { slug: string }).slug}`);
     registry.registerPrompt({ name: 'p', args: [{ name: 'x', required: true }] }, async (args) => `x=${(args as { x: string }).x}`);
     const auth = new McpAuthenticator(options, registry, new ApplicationConfig()); // no `auth` option: inactive
-    const { server } = new McpDispatcher(registry, options, auth).createServer('s-1');
+    const resolved = new McpResolvedOptions(options);
+    const { server } = new McpDispatcher(new McpOperations(registry, resolved, auth), resolved).createServer('s-1');
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     client = new Client({ name: 'c', version: '1' });

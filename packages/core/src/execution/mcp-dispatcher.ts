@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
-  CallToolResultSchema,
   CompleteRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
@@ -18,36 +17,33 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
   type CallToolRequest,
-  type CallToolResult,
   type JSONRPCRequest,
+  type RequestId,
   type Result,
-  type CompleteResult,
-  type GetPromptResult,
-  type ReadResourceResult,
-  type ServerCapabilities,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
-import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
+import type { z } from 'zod';
 import { McpMessages } from '../mcp.messages.js';
-import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
-import { McpRegistry } from '../registry/mcp-registry.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { sharedJsonSchemaValidator } from '../schema/json-schema-validator.js';
 import { formatZodIssues } from '../schema/schema.js';
-import type { McpHandlerFn } from '../registry/mcp-registry.types.js';
-import { currentMcpRequestContext } from '../context/request-context.js';
 import { serializeOnce } from '../http/json-rpc-text.js';
-import { McpAuthenticator } from '../auth/mcp-authenticator.js';
-import { McpContext } from '../context/mcp-context.js';
+import { McpContext, type McpContextExtra } from '../context/mcp-context.js';
 import { McpSessionState } from '../context/mcp-session-state.js';
-import { toCallToolResult, toGetPromptResult, toReadResourceResult, toolErrorResult } from './mcp-results.js';
-import { toMcpError, toolErrorText } from './mcp-error-mapper.js';
+import { McpOperations, type McpInvocation } from '../operations/mcp-operations.js';
+import { McpOperationError } from '../operations/mcp-operation-error.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-type Handled = Promise<Result>;
 
-const RESOURCE_NOT_FOUND = -32002;
+/**
+ * Told when the dispatcher's handler of a request has settled (its method returned, threw or was abandoned), so a
+ * transport can count a request whose client left until it really ends. Implemented by our transports.
+ */
+export interface McpRequestTracker {
+  requestSettled(id: RequestId): void;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,13 +64,6 @@ function callToolParams(request: JSONRPCRequest): CallToolRequest['params'] {
   return parseParams(CallToolRequestSchema, request).params;
 }
 
-/** A CallToolResult the tool built itself (not one we built from its value) is checked like the SDK does. */
-function checkOwnResult(tool: string, value: unknown): void {
-  if (!isObject(value) || !('content' in value || 'structuredContent' in value)) return;
-  const checked = CallToolResultSchema.safeParse(value);
-  if (!checked.success) throw new McpError(ErrorCode.InvalidParams, McpMessages.invalidToolResult(tool, formatZodIssues(checked.error.issues)));
-}
-
 function parseParams<T extends z.ZodType>(schema: T, request: unknown): z.output<T> {
   const parsed = schema.safeParse(request);
   if (!parsed.success) {
@@ -84,87 +73,123 @@ function parseParams<T extends z.ZodType>(schema: T, request: unknown): z.output
   return parsed.data;
 }
 
+/** How the core runs a 2025 method: its McpContext is made of the SDK's handler extra, server and connection state. */
+class SessionInvocation implements McpInvocation {
+  constructor(
+    private readonly extra: Extra,
+    private readonly server: Server,
+    private readonly state: McpSessionState,
+  ) {}
+
+  context(method: string, params: Record<string, unknown>): McpContext {
+    return new McpContext(method, params, this.extra as McpContextExtra, this.server, this.state);
+  }
+}
+
 /**
- * Serves the MCP methods of one server from its registry. Each protocol connection (a session, or one
- * stateless request) gets an SDK `Server` (JSON-RPC correlation, negotiation, progress, cancellation) whose
- * handlers are these; nothing here grows with the number of registered tools.
+ * The 2025-11-25 revision's SDK glue: each protocol connection (a session, or one stateless request) gets an SDK
+ * `Server` (JSON-RPC correlation, negotiation, progress, cancellation, server-to-client requests) whose requests
+ * go to the core of operations (`McpOperations`); neutral errors become `McpError`s. Nothing here grows with the
+ * number of registered tools.
  */
 @Injectable()
 export class McpDispatcher {
-  readonly capabilities: ServerCapabilities;
-
   constructor(
-    private readonly registry: McpRegistry,
-    @Inject(MCP_MODULE_OPTIONS) private readonly options: McpModuleOptions,
-    private readonly auth: McpAuthenticator,
-  ) {
-    this.capabilities = {
-      tools: { listChanged: true },
-      resources: { subscribe: true, listChanged: true },
-      prompts: { listChanged: true },
-      completions: {},
-      logging: {},
-      ...options.capabilities,
-    };
-  }
+    private readonly operations: McpOperations,
+    private readonly options: McpResolvedOptions,
+  ) {}
 
-  /** A protocol server for one connection, with its per-connection state. */
-  createServer(sessionId: string | undefined): { server: Server; state: McpSessionState } {
-    const { name, version, title, websiteUrl, icons, instructions } = this.options;
-    const server = new Server(
-      { name, version, ...(title && { title }), ...(websiteUrl && { websiteUrl }), ...(icons && { icons }) },
-      { capabilities: this.capabilities, instructions, jsonSchemaValidator: sharedJsonSchemaValidator },
-    );
-    const state = new McpSessionState(sessionId);
-    this.bind(server, state);
-    return { server, state };
+  get capabilities() {
+    return this.operations.capabilities;
   }
 
   /**
-   * Serves every method but initialize (the SDK answers it) through one
-   * fallback handler per connection, rather than one registered handler per method: a session holds one
-   * closure instead of two dozen, and a request is not schema-parsed again by the SDK's per-handler wrappers
-   * (its tools/call wrapper parses the request and the result; we check params here, results we did not build
-   * in checkOwnResult). The SDK still does correlation, progress, cancellation and server-to-client requests.
+   * A protocol server for one connection, with its state (given, or a fresh one for `sessionId`). `tracker` is told
+   * when each request's handler settles.
    */
-  private bind(server: Server, state: McpSessionState): void {
+  createServer(state: McpSessionState | string | undefined, tracker?: McpRequestTracker): { server: Server; state: McpSessionState } {
+    const connectionState =
+      state instanceof McpSessionState ? state : new McpSessionState(state, this.options.limits.maxSubscriptionsPerSession);
+    const server = new Server(this.operations.serverInfo, {
+      capabilities: this.operations.capabilities,
+      instructions: this.operations.instructions,
+      jsonSchemaValidator: sharedJsonSchemaValidator,
+    });
+    this.bind(server, connectionState, tracker);
+    return { server, state: connectionState };
+  }
+
+  /**
+   * Serves every method but initialize (the SDK answers it) through one fallback handler per connection, rather
+   * than one registered handler per method: a session holds one closure instead of two dozen, and a request is not
+   * schema-parsed again by the SDK's per-handler wrappers (its tools/call wrapper parses the request and the
+   * result; the core checks results we did not build). The SDK still does correlation, progress, cancellation and
+   * server-to-client requests.
+   */
+  private bind(server: Server, state: McpSessionState, tracker: McpRequestTracker | undefined): void {
     // The SDK's own logging/setLevel keeps the level per session id inside the Server; ours keeps it in the state.
     // Its ping parses params into a -32603 on wrong types; ours answers -32602, as for every method.
     server.removeRequestHandler('logging/setLevel');
     server.removeRequestHandler('ping');
-    server.fallbackRequestHandler = (request, extra) => this.handle(request, extra, server, state);
+    server.fallbackRequestHandler = (request, extra) => this.handle(request, extra, server, state, tracker);
   }
 
-  private async handle(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState): Handled {
-    const registry = this.registry;
-    // Params are checked (even where unused) so that wrong types get -32602. With auth, lists show each caller
-    // what it may use (the same cached list for callers who may use everything, so it stays serialized once).
+  private async handle(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState, tracker?: McpRequestTracker): Promise<Result> {
+    try {
+      return await this.dispatch(request, extra, server, state);
+    } catch (error) {
+      if (error instanceof McpOperationError) throw new McpError(error.code, error.message, error.data);
+      throw error;
+    } finally {
+      tracker?.requestSettled(request.id);
+    }
+  }
+
+  private async dispatch(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState): Promise<Result> {
+    const operations = this.operations;
+    // Params are checked (even where unused) so that wrong types get -32602. Lists are the cached results, so the
+    // transport writes their serialized bytes.
     switch (request.method) {
       case 'tools/call':
-        return this.callTool(request, extra, server, state);
+        return (await operations.callTool(callToolParams(request) as Record<string, unknown>, new SessionInvocation(extra, server, state))) as Result;
       case 'tools/list':
-        return serializeOnce(registry.listTools(this.access(request, ListToolsRequestSchema)));
+        this.check(request, ListToolsRequestSchema);
+        return serializeOnce(operations.listTools());
       case 'resources/list':
-        return serializeOnce(registry.listResources(this.access(request, ListResourcesRequestSchema)));
+        this.check(request, ListResourcesRequestSchema);
+        return serializeOnce(operations.listResources());
       case 'resources/templates/list':
-        return serializeOnce(registry.listResourceTemplates(this.access(request, ListResourceTemplatesRequestSchema)));
-      case 'resources/read':
-        return this.readResource(request, extra, server, state);
-      case 'resources/subscribe':
-        this.authorize(request);
-        state.subscriptions.add(parseParams(SubscribeRequestSchema, request).params.uri);
+        this.check(request, ListResourceTemplatesRequestSchema);
+        return serializeOnce(operations.listResourceTemplates());
+      case 'resources/read': {
+        const { params } = parseParams(ReadResourceRequestSchema, request);
+        return ((await operations.readResource(params as Record<string, unknown>, new SessionInvocation(extra, server, state))) as { result: Result }).result;
+      }
+      case 'resources/subscribe': {
+        operations.authorize(request.method, request.params ?? {});
+        const { uri } = parseParams(SubscribeRequestSchema, request).params;
+        operations.checkSubscribable(uri);
+        if (!(await state.subscribe(uri))) {
+          throw new McpError(McpErrorCode.ServerError, McpMessages.tooManySubscriptions(this.options.limits.maxSubscriptionsPerSession));
+        }
         return {};
+      }
       case 'resources/unsubscribe':
-        state.subscriptions.delete(parseParams(UnsubscribeRequestSchema, request).params.uri);
+        await state.unsubscribe(parseParams(UnsubscribeRequestSchema, request).params.uri);
         return {};
       case 'prompts/list':
-        return serializeOnce(registry.listPrompts(this.access(request, ListPromptsRequestSchema)));
-      case 'prompts/get':
-        return this.getPrompt(request, extra, server, state);
-      case 'completion/complete':
-        return this.complete(request, extra);
+        this.check(request, ListPromptsRequestSchema);
+        return serializeOnce(operations.listPrompts());
+      case 'prompts/get': {
+        const { params } = parseParams(GetPromptRequestSchema, request);
+        return (await operations.getPrompt(params as Record<string, unknown>, new SessionInvocation(extra, server, state))) as Result;
+      }
+      case 'completion/complete': {
+        const { params } = parseParams(CompleteRequestSchema, request);
+        return operations.complete(params as Record<string, unknown>);
+      }
       case 'logging/setLevel':
-        state.logLevel = parseParams(SetLevelRequestSchema, request).params.level;
+        await state.setLogLevel(parseParams(SetLevelRequestSchema, request).params.level);
         return {};
       case 'ping':
         parseParams(PingRequestSchema, request);
@@ -174,107 +199,7 @@ export class McpDispatcher {
     }
   }
 
-  /** Checks a list request's params; the caller's access decides what the list shows. */
-  private access(request: JSONRPCRequest, schema: z.ZodType) {
+  private check(request: JSONRPCRequest, schema: z.ZodType): void {
     if (request.params !== undefined) parseParams(schema, request);
-    return this.auth.accessOf(currentMcpRequestContext()?.request);
-  }
-
-  /**
-   * Second line of the per-item authorization (the transports refuse at the HTTP level first, with a challenge):
-   * whatever carried the message, a caller never reaches a tool, resource or prompt it may not use.
-   */
-  private authorize(request: unknown): void {
-    const { method, params } = request as { method: string; params?: Record<string, unknown> };
-    const refusal = this.auth.refusalFor(this.auth.accessOf(currentMcpRequestContext()?.request), method, params ?? {});
-    if (!refusal) return;
-    const text = refusal.status === 401 ? McpMessages.authAnonymousRefused() : McpMessages.authInsufficientScope(refusal.scopes);
-    throw new McpError(ErrorCode.InvalidRequest, text);
-  }
-
-  private invoke(handler: McpHandlerFn, args: unknown, ctx: McpContext): Promise<unknown> {
-    const store = currentMcpRequestContext();
-    if (store) store.mcpContext = ctx;
-    return handler(args, ctx);
-  }
-
-  private async callTool(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState): Promise<CallToolResult> {
-    this.authorize(request);
-    const params = callToolParams(request);
-    const tool = this.registry.getTool(params.name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, McpMessages.unknownTool(params.name));
-    const validated = await tool.input.validate(params.arguments ?? {});
-    if (!validated.ok) return toolErrorResult(McpMessages.invalidToolArguments(tool.name, validated.error));
-    const ctx = new McpContext('tools/call', params as Record<string, unknown>, extra, server, state);
-    let value: unknown;
-    try {
-      value = await this.invoke(tool.handler, validated.value, ctx);
-    } catch (error) {
-      if (error instanceof McpError) throw error;
-      return toolErrorResult(toolErrorText(error));
-    }
-    checkOwnResult(tool.name, value);
-    const result = toCallToolResult(value, tool.output !== undefined);
-    if (tool.output && result.structuredContent && !result.isError) {
-      const checked = await tool.output.validate(result.structuredContent);
-      if (!checked.ok) return toolErrorResult(McpMessages.invalidToolOutput(tool.name, checked.error));
-    }
-    return result;
-  }
-
-  private async readResource(request: unknown, extra: Extra, server: Server, state: McpSessionState): Promise<ReadResourceResult> {
-    this.authorize(request);
-    const { params } = parseParams(ReadResourceRequestSchema, request);
-    const found = this.registry.findResource(params.uri);
-    if (!found) throw new McpError(RESOURCE_NOT_FOUND, McpMessages.resourceNotFound(params.uri), { uri: params.uri });
-    const ctx = new McpContext('resources/read', params as Record<string, unknown>, extra, server, state);
-    try {
-      const value = await this.invoke(found.entry.handler, found.variables, ctx);
-      return toReadResourceResult(value, params.uri, found.entry.definition.mimeType);
-    } catch (error) {
-      throw toMcpError(error, RESOURCE_NOT_FOUND);
-    }
-  }
-
-  private async getPrompt(request: unknown, extra: Extra, server: Server, state: McpSessionState): Promise<GetPromptResult> {
-    this.authorize(request);
-    const { params } = parseParams(GetPromptRequestSchema, request);
-    const prompt = this.registry.getPrompt(params.name);
-    if (!prompt) throw new McpError(ErrorCode.InvalidParams, McpMessages.unknownPrompt(params.name));
-    let args: unknown = params.arguments ?? {};
-    for (const argument of prompt.definition.arguments ?? []) {
-      if (argument.required && (args as Record<string, string>)[argument.name] === undefined) {
-        throw new McpError(ErrorCode.InvalidParams, McpMessages.missingPromptArgument(prompt.name, argument.name));
-      }
-    }
-    if (prompt.args) {
-      const validated = await prompt.args.validate(args);
-      if (!validated.ok) throw new McpError(ErrorCode.InvalidParams, McpMessages.invalidPromptArguments(prompt.name, validated.error));
-      args = validated.value;
-    }
-    const ctx = new McpContext('prompts/get', params as Record<string, unknown>, extra, server, state);
-    try {
-      return toGetPromptResult(await this.invoke(prompt.handler, args, ctx), prompt.definition.description);
-    } catch (error) {
-      throw toMcpError(error);
-    }
-  }
-
-  private async complete(request: unknown, _extra: Extra): Promise<CompleteResult> {
-    this.authorize(request);
-    const { params } = parseParams(CompleteRequestSchema, request);
-    const { ref, argument } = params;
-    const complete =
-      ref.type === 'ref/prompt'
-        ? this.registry.getPrompt(ref.name)?.complete
-        : this.registry.getResourceTemplate(ref.uri)?.complete;
-    const fn = complete?.[argument.name];
-    if (!fn) return { completion: { values: [], hasMore: false } };
-    try {
-      const values = await fn(argument.value, { arguments: params.context?.arguments ?? {} });
-      return { completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 } };
-    } catch (error) {
-      throw toMcpError(error);
-    }
   }
 }

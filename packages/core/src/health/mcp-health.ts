@@ -1,49 +1,48 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
-import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
-import { McpSessions } from '../transports/mcp-sessions.js';
-import { resolveMcpLimits } from '../options/mcp-limits.js';
+import { Injectable } from '@nestjs/common';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
+import { McpSessions } from '../sessions/mcp-sessions.js';
+import { McpLifecycle } from '../lifecycle/mcp-lifecycle.js';
 
 /** What the health endpoint and `McpHealth.check()` report about one MCP server. */
 export interface McpHealthReport {
   /** `ok`: serving; `draining`: shutting down, takes no new sessions (readiness should fail). */
   status: 'ok' | 'draining';
   server: string;
+  /** Sessions of both transports (Streamable HTTP and legacy SSE). */
   sessions: number;
   maxSessions: number;
-  /** Open responses: SSE streams and requests waiting for their answer. */
+  /** Open responses: SSE streams (of both transports and 2026-07-28 listen streams) and requests waiting for their answer. */
   streams: number;
+  /** Requests waiting for their answer, in sessions, stateless and 2026-07-28. */
   pendingRequests: number;
 }
 
 /**
- * Health of one MCP server, for a readiness probe. Served at `health.path` when the `health` option is on,
- * or call `check()` from your own endpoint (e.g. in a @nestjs/terminus indicator).
+ * Health of one MCP server, for a readiness probe, as the one admission path (`McpLifecycle`) counts it. Served at
+ * `health.path` when the `health` option is on, or call `check()` from your own endpoint (e.g. in a
+ * @nestjs/terminus indicator).
  */
 @Injectable()
 export class McpHealth {
-  private readonly maxSessions: number;
-
   constructor(
+    private readonly lifecycle: McpLifecycle,
     private readonly sessions: McpSessions,
-    @Inject(MCP_MODULE_OPTIONS) private readonly options: McpModuleOptions,
-  ) {
-    this.maxSessions = resolveMcpLimits(options.limits).maxSessions;
-  }
+    private readonly options: McpResolvedOptions,
+  ) {}
 
   check(): McpHealthReport {
     return {
-      status: this.sessions.draining ? 'draining' : 'ok',
+      status: this.lifecycle.draining ? 'draining' : 'ok',
       server: this.options.name,
       sessions: this.sessions.size,
-      maxSessions: this.maxSessions,
-      streams: this.sessions.openStreams,
-      pendingRequests: this.sessions.pendingRequests,
+      maxSessions: this.options.limits.maxSessions,
+      streams: this.lifecycle.streams,
+      pendingRequests: this.lifecycle.pendingRequests,
     };
   }
 
   /** Whether the server takes new sessions (not draining, not full). */
   isReady(): boolean {
-    return this.sessions.admission() === 'open';
+    return this.lifecycle.admitSession() === 'open';
   }
 }

@@ -6,8 +6,24 @@ export interface McpLimitsOptions {
   maxBodyBytes?: number;
   /** Deepest nesting of arrays and objects accepted in a message (400 -32600 beyond it). Default 64. */
   maxJsonDepth?: number;
-  /** Most sessions open at once; initialize beyond it gets 503 with Retry-After. Default 10 000. */
+  /**
+   * Most sessions open at once, Streamable HTTP and legacy SSE together; initialize (or a new SSE stream) beyond
+   * it gets 503 with Retry-After. Default 10 000.
+   */
   maxSessions?: number;
+  /**
+   * Most sessions one caller may hold at once: per principal on a server with auth, per client address for
+   * anonymous callers (X-Forwarded-For behind a trusted proxy). Beyond it a new session gets 429 with Retry-After.
+   * Default `0`: no cap besides `maxSessions`.
+   */
+  maxSessionsPerPrincipal?: number;
+  /** Most resources one session may subscribe to (resources/subscribe, subscriptions/listen). Default 100. */
+  maxSubscriptionsPerSession?: number;
+  /**
+   * Bytes an SSE stream may hold waiting for a client that does not read; past them the stream is ended (a
+   * resumable stream's events stay in the event store for the client to resume). Default 4 MiB; `0`: no limit.
+   */
+  maxStreamBufferBytes?: number;
   /** A session with no request and no open stream for this long is closed; its id then gets 404. Default 30 min. */
   sessionIdleTimeoutMs?: number;
   /**

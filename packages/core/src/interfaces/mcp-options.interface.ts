@@ -3,10 +3,28 @@ import type { Icon, ServerCapabilities } from './mcp-protocol.types.js';
 import type { McpAuthOptions } from './mcp-auth-options.interface.js';
 import type { McpCorsOptions, McpHealthOptions, McpLimitsOptions } from './mcp-limits.interface.js';
 import type { McpEventStore } from '../stores/mcp-event-store.js';
+import type { McpSessionStore } from '../stores/mcp-session-store.js';
+import type { McpMessageBus } from '../stores/mcp-message-bus.js';
+import type { McpReplayGuard } from '../stores/mcp-replay-guard.js';
+
+/**
+ * Where one server keeps what outlives a request (see docs/architecture.md, "Stores"). Each one defaults to an
+ * in-memory store; give shared ones (e.g. from `@nestmcp/redis`) to serve sessions from several processes.
+ */
+export interface McpStoresOptions {
+  /** Session records. Default: `InMemorySessionStore`. */
+  sessions?: McpSessionStore;
+  /** SSE events of resumable streams. Default: `InMemoryEventStore` (or `resumability.eventStore`). */
+  events?: McpEventStore;
+  /** Registry broadcasts and messages for a session held elsewhere. Default: `InMemoryMessageBus`. */
+  bus?: McpMessageBus;
+  /** Single-use 2026-07-28 request states. Default: `InMemoryReplayGuard`. */
+  replay?: McpReplayGuard;
+}
 
 /** Resumable SSE streams (MCP 2025-11-25, SEP-1699): event ids, priming events, Last-Event-ID replay. */
 export interface McpResumabilityOptions {
-  /** Where events are kept for replay. Default: an `InMemoryEventStore` (1000 events per session). */
+  /** Where events are kept for replay (same as `stores.events`). Default: an `InMemoryEventStore` (1000 events, 4 MiB per session). */
   eventStore?: McpEventStore;
   /** Milliseconds a client waits before reconnecting, sent as `retry:` with each priming event. Default: not sent. */
   retryMs?: number;
@@ -100,6 +118,8 @@ export interface McpModuleOptions {
   protocolVersions?: McpProtocolVersions;
   /** The 2026-07-28 era (multi-round-trip requests, caching hints). */
   modern?: McpModernOptions;
+  /** Stores of sessions, events, cross-process messages and request-state nonces. Default: in memory. */
+  stores?: McpStoresOptions;
 }
 
 /** Which protocol revisions one MCP server serves. */

@@ -48,3 +48,17 @@ describe('InMemoryEventStore', () => {
     expect(replay(store, 's1', id).streamId).toBeUndefined();
   });
 });
+
+describe('InMemoryEventStore bounds', () => {
+  const big = (n: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'x'.repeat(1000), n } });
+
+  it('keeps at most maxBytesPerSession bytes of events, dropping the oldest, but always the newest', () => {
+    const store = new InMemoryEventStore({ maxBytesPerSession: 3500 });
+    const ids = [1, 2, 3, 4, 5].map((n) => store.append('s1', 'a', big(n)));
+    expect(store.bytesOf('s1')).toBeLessThanOrEqual(3500);
+    expect(replay(store, 's1', ids[0]).streamId).toBeUndefined();
+    expect(replay(store, 's1', ids[2]).sent.map(([, m]) => (m as unknown as { params: { n: number } }).params.n)).toEqual([4, 5]);
+    const huge = store.append('s1', 'a', { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'y'.repeat(10_000) } });
+    expect(replay(store, 's1', huge)).toEqual({ streamId: 'a', sent: [] });
+  });
+});

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { httpExceptionMessage } from '../execution/mcp-error-mapper.js';
+import { httpExceptionMessage } from '../operations/mcp-error-mapper.js';
 import { McpMessages } from '../mcp.messages.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 

@@ -1,6 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { StreamableHttpTransport } from './streamable-http.transport.js';
-import { closeProtocol } from './close-protocol.js';
+import { closeProtocol } from '../sessions/close-protocol.js';
 
 /** A protocol connection that serves stateless requests: an SDK Server bound to the dispatcher, on our transport. */
 export interface McpStatelessConnection {

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
+import { Injectable } from '@nestjs/common';
 import { McpMessages } from '../mcp.messages.js';
-import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
-import { McpDispatcher } from '../execution/mcp-dispatcher.js';
-import { runInMcpRequestContext } from '../context/request-context.js';
-import { SseSessions } from './sse-sessions.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
+import type { ResolvedSseOptions } from '../options/transport-options.js';
+import { runInMcpRequestContext, mcpRequestContextOf } from '../context/request-context.js';
+import { accepts, isResponseClosed, sendEmpty, type HttpExchange } from '../http/http-exchange.js';
+import { sendJsonRpcError, writeRejection } from '../http/mcp-rejection.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
+import { McpDispatcher } from '../execution/mcp-dispatcher.js';
+import { McpSessions } from '../sessions/mcp-sessions.js';
+import { McpLifecycle } from '../lifecycle/mcp-lifecycle.js';
 import { SseTransport } from './sse.transport.js';
 import { receiveMcpMessage } from './incoming-message.js';
-import { accepts, sendEmpty, toHttpExchange, type HttpExchange } from '../http/http-exchange.js';
-import { sendJsonRpcError } from '../http/mcp-rejection.js';
-import { resolveSseOptions, type ResolvedSseOptions } from '../options/transport-options.js';
-import { resolveMcpLimits, type ResolvedMcpLimits } from '../options/mcp-limits.js';
-
-const SERVER_ERROR = -32000;
 
 /** The path of the request as the client sent it (global prefix and version included), without the query. */
 function requestPath(exchange: HttpExchange): string {
@@ -34,63 +32,63 @@ function sessionIdOf(exchange: HttpExchange): string | undefined {
 
 /**
  * The legacy HTTP+SSE endpoint (MCP 2024-11-05) of one server: GET on `path` opens a session whose stream
- * carries every server message; POST on `messagesPath?sessionId=` delivers one client message and answers
- * 202. Called by the generated McpController.
+ * carries every server message; POST on `messagesPath?sessionId=` delivers one client message and answers 202.
+ * Sessions are admitted, counted, swept and drained with the Streamable HTTP ones (`McpLifecycle`, `McpSessions`).
  */
 @Injectable()
 export class SseEndpoint {
   readonly options?: ResolvedSseOptions;
-  private readonly limits: ResolvedMcpLimits;
 
   constructor(
     private readonly dispatcher: McpDispatcher,
-    private readonly sessions: SseSessions,
-    @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
+    private readonly sessions: McpSessions,
+    private readonly lifecycle: McpLifecycle,
+    private readonly resolved: McpResolvedOptions,
     private readonly auth: McpAuthenticator,
   ) {
-    this.options = resolveSseOptions(moduleOptions.transports);
-    this.limits = resolveMcpLimits(moduleOptions.limits);
+    this.options = resolved.sse;
   }
 
   /** GET: opens the stream; its first event (`endpoint`) tells the client where to POST. */
-  async open(request: unknown, reply: unknown): Promise<void> {
-    const exchange = toHttpExchange(request, reply);
+  async open(exchange: HttpExchange): Promise<void> {
     const accept = exchange.req.headers.accept;
     if (accept && !accepts(accept, 'text/event-stream')) {
-      return sendJsonRpcError(exchange.res, 406, SERVER_ERROR, McpMessages.notAcceptable('text/event-stream'));
+      return sendJsonRpcError(exchange.res, 406, McpErrorCode.ServerError, McpMessages.notAcceptable('text/event-stream'));
     }
-    if (this.sessions.size >= this.limits.maxSessions) {
-      return sendJsonRpcError(exchange.res, 503, SERVER_ERROR, McpMessages.tooManySessions(), {
-        'retry-after': String(this.limits.retryAfterSeconds),
-      });
-    }
+    // The client left while guards ran: no session for it.
+    if (isResponseClosed(exchange.res)) return;
+    const owner = this.auth.principalOf(exchange.request);
+    const callerKey = this.lifecycle.callerKey(exchange.req, owner);
+    const admission = this.lifecycle.admitSession(callerKey);
+    if (admission !== 'open') return writeRejection(exchange.res, this.lifecycle.refusal(admission));
     const id = randomUUID();
-    const transport = new SseTransport(id, exchange.res, this.messagesUrl(exchange, id), this.options!.keepAliveMs ?? this.limits.keepAliveMs, () =>
-      this.sessions.forget(id),
+    const { limits } = this.resolved;
+    const transport = new SseTransport(
+      id,
+      exchange.res,
+      this.messagesUrl(exchange, id),
+      { keepAliveMs: this.resolved.sseKeepAliveMs, requestTimeoutMs: limits.requestTimeoutMs, maxStreamBufferBytes: limits.maxStreamBufferBytes },
+      () => this.sessions.forget(id),
     );
-    const { server, state } = this.dispatcher.createServer(id);
-    this.sessions.add({ id, transport, server, state, owner: this.auth.principalOf(exchange.request) });
+    const { server, state } = this.dispatcher.createServer(this.sessions.newState(id), transport);
+    await this.sessions.open({ id, kind: 'sse', transport, server, state, owner, callerKey });
     await server.connect(transport);
     // The client may have gone while connecting: then the transport is closed and the session forgotten.
     if (!transport.isOpen) this.sessions.forget(id);
   }
 
   /** POST: one client message for the session named by `?sessionId=`; its answer goes out on the stream. */
-  async message(request: unknown, reply: unknown): Promise<void> {
-    const exchange = toHttpExchange(request, reply);
-    const { req, res } = exchange;
+  async message(exchange: HttpExchange): Promise<void> {
+    const { res } = exchange;
     const id = sessionIdOf(exchange);
-    if (!id) return sendJsonRpcError(res, 400, SERVER_ERROR, McpMessages.sseSessionIdRequired());
+    if (!id) return sendJsonRpcError(res, 400, McpErrorCode.ServerError, McpMessages.sseSessionIdRequired());
     // Another principal's session is answered exactly like an unknown one.
-    const session = this.sessions.get(id, this.auth.principalOf(exchange.request));
-    if (!session) return sendJsonRpcError(res, 404, -32001, McpMessages.sseSessionNotFound());
-    const message = await receiveMcpMessage(exchange, this.limits, this.auth);
+    const session = this.sessions.get(id, this.auth.principalOf(exchange.request), 'sse');
+    if (!session) return sendJsonRpcError(res, 404, McpErrorCode.SessionNotFound, McpMessages.sseSessionNotFound());
+    const message = await receiveMcpMessage(exchange, this.resolved.limits, this.auth);
     if (!message) return;
     // The handler runs in the context of THIS POST: getHttpRequest() and headers are this request's.
-    runInMcpRequestContext(
-      { request: exchange.request, raw: req, response: res, serverName: this.moduleOptions.name, sessionId: id },
-      () => session.transport.handleMessage(message),
-    );
+    runInMcpRequestContext(mcpRequestContextOf(exchange, this.resolved.name, id), () => (session.transport as SseTransport).handleMessage(message));
     sendEmpty(res, 202);
   }
 

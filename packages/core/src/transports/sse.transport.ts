@@ -1,67 +1,106 @@
 import type { ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { SSE_HEADERS, writeSseFrame } from './mcp-response-stream.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { McpResponseWriter } from '../http/mcp-response-writer.js';
+import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
+import type { McpSessionTransport } from '../sessions/mcp-session.js';
+import { RequestDeadlines } from './request-deadlines.js';
+
+export interface SseTransportOptions {
+  /** Interval of keep-alive comments; `0`: none. */
+  keepAliveMs: number;
+  /** `limits.requestTimeoutMs`; `0`: none. */
+  requestTimeoutMs: number;
+  /** `limits.maxStreamBufferBytes`; `0`: no limit. */
+  maxStreamBufferBytes: number;
+}
+
+function isResponse(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
+  return 'result' in message || 'error' in message;
+}
 
 /**
- * Our legacy HTTP+SSE transport (MCP 2024-11-05): a Node-native implementation of the SDK's `Transport`,
- * one per SSE connection. The GET response is the only way to the client: the `endpoint` event first, then
- * every message the SDK `Server` sends (responses included), with keep-alive comments between them. Messages
- * from the client arrive in separate POSTs, which the endpoint hands to `handleMessage()`.
+ * Our legacy HTTP+SSE transport (MCP 2024-11-05): a Node-native implementation of the SDK's `Transport`, one per
+ * SSE connection. The GET response (written by `McpResponseWriter`) is the only way to the client: the `endpoint`
+ * event first, then every message the SDK `Server` sends (responses included), with keep-alive comments between
+ * them. Messages from the client arrive in separate POSTs, which the endpoint hands to `handleMessage()`; each
+ * request has `requestTimeoutMs`.
  *
- * The connection is the session: when the client goes away the transport closes, which aborts the requests
- * still running and lets the endpoint forget the session.
+ * The connection is the session: when the client goes away (or stops reading past the buffer limit) the
+ * transport closes, which aborts the requests still running and lets the session service forget the session.
  */
-export class SseTransport implements Transport {
+export class SseTransport implements Transport, McpSessionTransport, McpRequestTracker {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
 
   private closed = false;
-  private keepAlive?: NodeJS.Timeout;
+  private readonly stream: McpResponseWriter;
+  private readonly deadlines: RequestDeadlines;
 
   constructor(
     readonly sessionId: string,
-    private readonly res: ServerResponse,
+    res: ServerResponse,
     /** Where the client POSTs its messages (path and `?sessionId=`), sent in the `endpoint` event. */
     private readonly endpointUrl: string,
-    private readonly keepAliveMs: number,
+    private readonly options: SseTransportOptions,
     /** Called once when the transport closes, after the protocol's own `onclose`. */
     private readonly onClosed?: () => void,
   ) {
-    res.once('close', () => void this.close());
+    this.stream = new McpResponseWriter(res, 'sse', {}, options.maxStreamBufferBytes);
+    this.deadlines = new RequestDeadlines(
+      options.requestTimeoutMs,
+      (message) => this.onmessage?.(message),
+      (message) => void this.send(message),
+    );
+    void this.stream.done.then(() => this.close());
   }
 
   get isOpen(): boolean {
-    return !this.closed;
+    return !this.closed && this.stream.isOpen;
   }
+
+  get pendingRequests(): number {
+    return this.deadlines.size;
+  }
+
+  /** The stream itself, while it is open (it carries every answer). */
+  get openStreams(): number {
+    return this.isOpen ? 1 : 0;
+  }
+
+  /** Nothing to end early: the stream carries the answers still to come; the session closes after the drain. */
+  endStandalone(): void {}
 
   /** Opens the event stream and tells the client where to POST (called by `Server.connect()`). */
   async start(): Promise<void> {
     if (this.closed) return;
-    this.res.writeHead(200, SSE_HEADERS);
-    this.res.write(`event: endpoint\ndata: ${this.endpointUrl}\n\n`);
-    if (this.keepAliveMs > 0) {
-      this.keepAlive = setInterval(() => this.res.write(': keep-alive\n\n'), this.keepAliveMs);
-      this.keepAlive.unref();
-    }
+    this.stream.openNow(this.options.keepAliveMs, `event: endpoint\ndata: ${this.endpointUrl}\n\n`);
   }
 
   /** Hands a message POSTed by the client to the protocol. */
   handleMessage(message: JSONRPCMessage): void {
+    if ('method' in message && 'id' in message && message.id !== undefined) this.deadlines.start(message.id);
+    if ('method' in message && message.method === 'notifications/cancelled') {
+      const requestId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+      if (requestId !== undefined) this.deadlines.stop(requestId);
+    }
     this.onmessage?.(message);
   }
 
+  requestSettled(_id: RequestId): void {}
+
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) return;
-    writeSseFrame(this.res, message);
+    if (isResponse(message)) this.deadlines.stop(message.id);
+    this.stream.write(message);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.keepAlive) clearInterval(this.keepAlive);
-    if (!this.res.writableEnded) this.res.end();
+    this.deadlines.clear();
+    this.stream.end();
     this.onclose?.();
     this.onClosed?.();
   }

@@ -7,42 +7,37 @@ import {
   type JSONRPCMessage,
   type JSONRPCRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { MCP_PROTOCOL_VERSION_HEADER, MCP_SESSION_ID_HEADER } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
-import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
-import { McpDispatcher } from '../execution/mcp-dispatcher.js';
-import { ModernEndpoint } from '../modern/modern-endpoint.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
+import type { ResolvedStreamableHttpOptions } from '../options/transport-options.js';
+import type { ResolvedMcpLimits } from '../options/mcp-limits.js';
 import { formatZodIssues } from '../schema/schema.js';
+import { runInMcpRequestContext, mcpRequestContextOf } from '../context/request-context.js';
+import { accepts, sendEmpty, type HttpExchange } from '../http/http-exchange.js';
+import { sendJsonRpcError, writeRejection } from '../http/mcp-rejection.js';
+import { McpResponseWriter } from '../http/mcp-response-writer.js';
+import { McpEventStore } from '../stores/mcp-event-store.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
-import { runInMcpRequestContext, type McpRequestContextStore } from '../context/request-context.js';
-import { McpSessions, type McpSession } from './mcp-sessions.js';
-import { McpResponseStream } from './mcp-response-stream.js';
+import { McpDispatcher } from '../execution/mcp-dispatcher.js';
+import { McpSessions, type McpSession } from '../sessions/mcp-sessions.js';
+import { McpLifecycle } from '../lifecycle/mcp-lifecycle.js';
 import { StreamableHttpTransport, type StreamableHttpTransportOptions } from './streamable-http.transport.js';
-import { receiveMcpMessage } from './incoming-message.js';
-import { InMemoryEventStore } from '../stores/in-memory-event-store.js';
 import { McpStatelessPool, type McpStatelessConnection } from './mcp-stateless-pool.js';
-import { type HttpExchange, accepts, sendEmpty, toHttpExchange } from '../http/http-exchange.js';
-import { sendJsonRpcError } from '../http/mcp-rejection.js';
-import { resolveStreamableHttpOptions, type ResolvedStreamableHttpOptions } from '../options/transport-options.js';
-import { resolveMcpLimits, type ResolvedMcpLimits } from '../options/mcp-limits.js';
-
-const INVALID_REQUEST = -32600;
-const INVALID_PARAMS = -32602;
-/** Spec 2025-11-25: transport-level errors without a JSON-RPC id use this code (SDK convention). */
-const SERVER_ERROR = -32000;
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
+export function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
   return 'method' in message && 'id' in message && message.id !== undefined;
 }
 
 /**
- * The Streamable HTTP endpoint (MCP 2025-11-25, basic/transports) of one server: checks each HTTP request,
- * finds or opens its session, and hands its message to our transport. Called by the generated McpController.
+ * The Streamable HTTP endpoint (MCP 2025-11-25, basic/transports) of one server, for 2025-era messages: finds or
+ * opens the session (through `McpLifecycle` and `McpSessions`), and hands the message to our transport. The
+ * revision routing above it (`McpEndpoint`) gives it the POSTs that are not 2026-07-28 requests.
  */
 @Injectable()
 export class StreamableHttpEndpoint implements OnApplicationShutdown {
@@ -50,89 +45,65 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
   readonly limits: ResolvedMcpLimits;
   /** Options of every transport this endpoint makes (sessions add resumability). */
   private readonly transportOptions: StreamableHttpTransportOptions;
-  private readonly sessionTransportOptions: StreamableHttpTransportOptions;
+  private readonly statelessPool = new McpStatelessPool(() => this.openStateless());
 
   constructor(
     private readonly dispatcher: McpDispatcher,
     private readonly sessions: McpSessions,
-    @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
-    /** The 2026-07-28 path (docs/protocol-versions.md). */
-    private readonly modern: ModernEndpoint,
+    private readonly lifecycle: McpLifecycle,
+    private readonly resolved: McpResolvedOptions,
     private readonly auth: McpAuthenticator,
+    @Inject(McpEventStore) private readonly events: McpEventStore,
   ) {
-    this.options = resolveStreamableHttpOptions(moduleOptions.transports) ?? resolveStreamableHttpOptions({})!;
-    this.limits = resolveMcpLimits(moduleOptions.limits);
+    this.options = resolved.endpoint;
+    this.limits = resolved.limits;
     this.transportOptions = { requestTimeoutMs: this.limits.requestTimeoutMs, keepAliveMs: this.limits.keepAliveMs };
-    const resumability = this.options.resumability;
-    this.sessionTransportOptions = resumability
-      ? { ...this.transportOptions, resumability: { store: resumability.eventStore ?? new InMemoryEventStore(), retryMs: resumability.retryMs } }
-      : this.transportOptions;
   }
-
-  private readonly statelessPool = new McpStatelessPool(() => this.openStateless());
 
   async onApplicationShutdown(): Promise<void> {
     await this.statelessPool.closeAll();
   }
 
-  async post(request: unknown, reply: unknown): Promise<void> {
-    const exchange = toHttpExchange(request, reply);
-    const { req, res } = exchange;
-    const needed = this.options.jsonResponse ? ['application/json'] : ['application/json', 'text/event-stream'];
-    if (!needed.every((type) => accepts(req.headers.accept, type))) {
-      return sendJsonRpcError(res, 406, SERVER_ERROR, McpMessages.notAcceptable(needed.join(' and ')));
-    }
-    const body = await receiveMcpMessage(exchange, this.limits, this.auth);
-    if (!body) return;
-    // 2026-07-28 requests (their _meta names the protocol version) take the modern path; the rest stays here.
-    if (await this.modern.handlePost(exchange, body)) return;
-
+  /** A 2025-era POST, its message already received and checked. */
+  async post(exchange: HttpExchange, body: JSONRPCMessage): Promise<void> {
     if (isRequest(body) && body.method === 'initialize') return this.initialize(exchange, body);
     if (this.options.stateless) {
       if (!this.checkProtocolVersion(exchange, {})) return;
       return this.serveStateless(exchange, body);
     }
-
     const session = this.findSession(exchange);
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
-    if (isRequest(body) && !this.checkStreamLimit(exchange, session, headers, body.id)) return;
-    this.run(exchange, session.id, () => this.deliver(exchange, session.transport, body, headers));
+    if (isRequest(body) && !this.lifecycle.admitStream(session.transport)) {
+      return writeRejection(exchange.res, this.lifecycle.streamRefusal(headers, body.id));
+    }
+    this.run(exchange, session.id, () => this.deliver(exchange, session.transport as StreamableHttpTransport, body, headers));
   }
 
-  async get(request: unknown, reply: unknown): Promise<void> {
-    const exchange = toHttpExchange(request, reply);
+  async get(exchange: HttpExchange): Promise<void> {
     const { req, res } = exchange;
-    if (this.modern.served === '2026-07-28') return sendJsonRpcError(res, 405, SERVER_ERROR, McpMessages.modernMethodNotAllowed(), { allow: 'POST' });
-    if (this.options.stateless) return sendJsonRpcError(res, 405, SERVER_ERROR, McpMessages.statelessNoStream(), { allow: 'POST' });
+    if (this.options.stateless) return sendJsonRpcError(res, 405, McpErrorCode.ServerError, McpMessages.statelessNoStream(), { allow: 'POST' });
     if (!accepts(req.headers.accept, 'text/event-stream')) {
-      return sendJsonRpcError(res, 406, SERVER_ERROR, McpMessages.notAcceptable('text/event-stream'));
+      return sendJsonRpcError(res, 406, McpErrorCode.ServerError, McpMessages.notAcceptable('text/event-stream'));
     }
-    if (this.sessions.draining) return this.refuseNewWork(exchange, 'draining');
+    if (this.lifecycle.draining) return writeRejection(res, this.lifecycle.refusal('draining'));
     const session = this.findSession(exchange);
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
-    if (!this.checkStreamLimit(exchange, session, headers, null)) return;
-    const stream = new McpResponseStream(res, 'sse', headers);
-    const lastEventId = headerValue(req.headers['last-event-id']);
-    if (!(await session.transport.attachStream(stream, lastEventId, this.clientVersion(exchange)))) {
-      return sendJsonRpcError(res, 409, SERVER_ERROR, McpMessages.streamAlreadyOpen(), headers);
+    if (!this.lifecycle.admitStream(session.transport)) return writeRejection(res, this.lifecycle.streamRefusal(headers, null));
+    const stream = new McpResponseWriter(res, 'sse', headers, this.limits.maxStreamBufferBytes);
+    // A client that left while guards ran: nothing to attach (the standalone stream stays free for its reconnect).
+    if (!stream.isOpen) return;
+    const transport = session.transport as StreamableHttpTransport;
+    if (!(await transport.attachStream(stream, headerValue(req.headers['last-event-id']), this.clientVersion(exchange)))) {
+      return sendJsonRpcError(res, 409, McpErrorCode.ServerError, McpMessages.streamAlreadyOpen(), headers);
     }
     stream.openNow(this.limits.keepAliveMs);
   }
 
-  /** OPTIONS that is not a CORS preflight answered by the gate: which methods this route serves. */
-  async allow(request: unknown, reply: unknown): Promise<void> {
-    sendEmpty(toHttpExchange(request, reply).res, 204, { allow: 'GET, POST, DELETE, OPTIONS' });
-  }
-
-  async delete(request: unknown, reply: unknown): Promise<void> {
-    const exchange = toHttpExchange(request, reply);
-    if (this.modern.served === '2026-07-28') {
-      return sendJsonRpcError(exchange.res, 405, SERVER_ERROR, McpMessages.modernMethodNotAllowed(), { allow: 'POST' });
-    }
+  async delete(exchange: HttpExchange): Promise<void> {
     if (this.options.stateless) {
-      return sendJsonRpcError(exchange.res, 405, SERVER_ERROR, McpMessages.statelessNoStream(), { allow: 'POST' });
+      return sendJsonRpcError(exchange.res, 405, McpErrorCode.ServerError, McpMessages.statelessNoStream(), { allow: 'POST' });
     }
     const session = this.findSession(exchange);
     if (!session || !this.checkProtocolVersion(exchange, { [MCP_SESSION_ID_HEADER]: session.id })) return;
@@ -144,25 +115,29 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
   private async initialize(exchange: HttpExchange, message: JSONRPCRequest): Promise<void> {
     if (this.options.stateless) return this.serveStateless(exchange, message);
     if (headerValue(exchange.req.headers[MCP_SESSION_ID_HEADER])) {
-      return sendJsonRpcError(exchange.res, 400, INVALID_REQUEST, McpMessages.alreadyInitialized(), {}, message.id);
+      return sendJsonRpcError(exchange.res, 400, McpErrorCode.InvalidRequest, McpMessages.alreadyInitialized(), {}, message.id);
     }
     const parsed = InitializeRequestSchema.safeParse(message);
     if (!parsed.success) {
       const detail = formatZodIssues(parsed.error.issues);
-      return sendJsonRpcError(exchange.res, 400, INVALID_PARAMS, McpMessages.invalidParams('initialize', detail), {}, message.id);
+      return sendJsonRpcError(exchange.res, 400, McpErrorCode.InvalidParams, McpMessages.invalidParams('initialize', detail), {}, message.id);
     }
-    const admission = this.sessions.admission();
-    if (admission !== 'open') return this.refuseNewWork(exchange, admission, message.id);
+    const owner = this.auth.principalOf(exchange.request);
+    const callerKey = this.lifecycle.callerKey(exchange.req, owner);
+    const admission = this.lifecycle.admitSession(callerKey);
+    if (admission !== 'open') return writeRejection(exchange.res, this.lifecycle.refusal(admission, message.id));
     const id = randomUUID();
     const transport = this.sessionTransport(id);
-    const { server, state } = this.dispatcher.createServer(id);
+    const { server, state } = this.dispatcher.createServer(this.sessions.newState(id), transport);
     await server.connect(transport);
-    const session: McpSession = { id, transport, server, state, owner: this.auth.principalOf(exchange.request), lastSeen: Date.now() };
-    this.sessions.add(session);
+    await this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, callerKey });
     const stream = this.run(exchange, id, () => this.deliver(exchange, transport, message, { [MCP_SESSION_ID_HEADER]: id }));
-    // A failed initialize leaves no session behind.
+    // A failed initialize (or one whose client left) leaves no session behind.
     const answer = await stream?.done;
-    if (!answer || 'error' in answer) await this.sessions.close(id);
+    if (!answer || 'error' in answer) return void (await this.sessions.close(id));
+    const { params } = parsed.data;
+    const negotiated = (answer as { result?: { protocolVersion?: string } }).result?.protocolVersion;
+    this.sessions.initialized(id, { protocolVersion: negotiated, clientInfo: params.clientInfo, clientCapabilities: params.capabilities });
   }
 
   /**
@@ -170,41 +145,34 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
    * scope with `exchange` and keep the initialize request and response alive as long as the session.
    */
   private sessionTransport(id: string): StreamableHttpTransport {
-    return new StreamableHttpTransport(id, () => this.sessions.forget(id), this.sessionTransportOptions);
+    const resumability = this.options.resumability;
+    const options = resumability
+      ? { ...this.transportOptions, resumability: { store: this.events, retryMs: resumability.retryMs, key: this.sessions.storeKey(id) } }
+      : this.transportOptions;
+    return new StreamableHttpTransport(id, () => this.sessions.forget(id), options);
   }
 
   /** Stateless: a protocol connection of its own for this one message (pooled, see McpStatelessPool). */
   private async serveStateless(exchange: HttpExchange, message: JSONRPCMessage): Promise<void> {
     if (!isRequest(message)) return sendEmpty(exchange.res, 202);
-    if (this.sessions.draining) return this.refuseNewWork(exchange, 'draining', message.id);
-    await this.sessions.trackStateless(async () => {
+    const admission = this.lifecycle.admitWork();
+    if (admission !== 'open') return writeRejection(exchange.res, this.lifecycle.refusal(admission, message.id));
+    this.lifecycle.beginRequest();
+    try {
       const connection = await this.statelessPool.acquire();
       const stream = this.run(exchange, undefined, () => this.deliver(exchange, connection.transport, message, {}));
       const answer = await stream?.done;
       this.statelessPool.release(connection, message.method, answer !== undefined);
-    });
+    } finally {
+      this.lifecycle.endRequest();
+    }
   }
 
   private async openStateless(): Promise<McpStatelessConnection> {
     const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions);
-    const { server } = this.dispatcher.createServer(undefined);
+    const { server } = this.dispatcher.createServer(undefined, transport);
     await server.connect(transport);
     return { server, transport };
-  }
-
-  /** 503 with Retry-After: the server is full of sessions, or shutting down. */
-  private refuseNewWork(exchange: HttpExchange, why: 'full' | 'draining', id: string | number | null = null): void {
-    const message = why === 'full' ? McpMessages.tooManySessions() : McpMessages.shuttingDown();
-    sendJsonRpcError(exchange.res, 503, SERVER_ERROR, message, { 'retry-after': String(this.limits.retryAfterSeconds) }, id);
-  }
-
-  /** 429 with Retry-After when the session already has `maxStreamsPerSession` open responses. */
-  private checkStreamLimit(exchange: HttpExchange, session: McpSession, headers: OutgoingHttpHeaders, id: string | number | null): boolean {
-    const limit = this.limits.maxStreamsPerSession;
-    if (limit === 0 || session.transport.openStreams < limit) return true;
-    const retry = { ...headers, 'retry-after': String(this.limits.retryAfterSeconds) };
-    sendJsonRpcError(exchange.res, 429, SERVER_ERROR, McpMessages.tooManyStreams(limit), retry, id);
-    return false;
   }
 
   /** Hands the message to the transport inside the request context; returns the response stream of a request. */
@@ -213,15 +181,15 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     transport: StreamableHttpTransport,
     message: JSONRPCMessage,
     headers: OutgoingHttpHeaders,
-  ): McpResponseStream | undefined {
+  ): McpResponseWriter | undefined {
     if (!isRequest(message)) {
       transport.handleMessage(message);
       sendEmpty(exchange.res, 202, headers);
       return undefined;
     }
-    const stream = new McpResponseStream(exchange.res, this.options.jsonResponse ? 'json' : 'sse', headers);
+    const stream = new McpResponseWriter(exchange.res, this.options.jsonResponse ? 'json' : 'sse', headers, this.limits.maxStreamBufferBytes);
     if (!transport.handleRequest(message, stream, this.clientVersion(exchange, message))) {
-      sendJsonRpcError(exchange.res, 409, INVALID_REQUEST, McpMessages.duplicateRequestId(message.id), headers, message.id);
+      sendJsonRpcError(exchange.res, 409, McpErrorCode.InvalidRequest, McpMessages.duplicateRequestId(message.id), headers, message.id);
       return undefined;
     }
     return stream;
@@ -236,26 +204,19 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
   }
 
   private run<T>(exchange: HttpExchange, sessionId: string | undefined, fn: () => T): T {
-    const store: McpRequestContextStore = {
-      request: exchange.request,
-      raw: exchange.req,
-      response: exchange.res,
-      serverName: this.moduleOptions.name,
-      sessionId,
-    };
-    return runInMcpRequestContext(store, fn);
+    return runInMcpRequestContext(mcpRequestContextOf(exchange, this.resolved.name, sessionId), fn);
   }
 
   /** The session named by Mcp-Session-Id; answers 400 (missing) or 404 (unknown or ended) otherwise. */
   private findSession(exchange: HttpExchange): McpSession | undefined {
     const id = headerValue(exchange.req.headers[MCP_SESSION_ID_HEADER]);
     if (!id) {
-      sendJsonRpcError(exchange.res, 400, SERVER_ERROR, McpMessages.sessionIdRequired());
+      sendJsonRpcError(exchange.res, 400, McpErrorCode.ServerError, McpMessages.sessionIdRequired());
       return undefined;
     }
     // Another principal's session is answered exactly like an unknown one: it learns nothing.
     const session = this.sessions.get(id, this.auth.principalOf(exchange.request));
-    if (!session) sendJsonRpcError(exchange.res, 404, -32001, McpMessages.sessionNotFound());
+    if (!session) sendJsonRpcError(exchange.res, 404, McpErrorCode.SessionNotFound, McpMessages.sessionNotFound());
     return session;
   }
 
@@ -266,7 +227,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     sendJsonRpcError(
       exchange.res,
       400,
-      SERVER_ERROR,
+      McpErrorCode.ServerError,
       McpMessages.unsupportedProtocolVersion(version, SUPPORTED_PROTOCOL_VERSIONS),
       headers,
     );

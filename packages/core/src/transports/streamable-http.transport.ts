@@ -1,8 +1,10 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, type JSONRPCMessage, type JSONRPCRequest, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, JSONRPCRequest, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { McpMessages } from '../mcp.messages.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
 import type { McpEventStore } from '../stores/mcp-event-store.js';
-import type { McpResponseStream } from './mcp-response-stream.js';
+import type { McpResponseWriter } from '../http/mcp-response-writer.js';
+import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
 
 function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown }) {
   return 'result' in message || 'error' in message;
@@ -12,6 +14,8 @@ function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage,
 export interface TransportResumability {
   readonly store: McpEventStore;
   readonly retryMs?: number;
+  /** Key of the session in the event store (namespaced by server). */
+  readonly key: string;
 }
 
 export interface StreamableHttpTransportOptions {
@@ -35,12 +39,18 @@ export const STANDALONE_STREAM_ID = '_GET';
  * and a reconnection with Last-Event-ID attaches a new response.
  */
 interface OutboundStream {
-  response?: McpResponseStream;
+  response?: McpResponseWriter;
   readonly resumable: boolean;
   /** The request this stream answers (POST streams). */
   readonly requestId?: RequestId;
+  /** Its method: `initialize` is answered by the SDK itself, every other request by the dispatcher. */
+  readonly method?: string;
   /** Fires when the request has waited `requestTimeoutMs` for its answer. */
   timer?: NodeJS.Timeout;
+  /** The dispatcher's handler for the request has settled. */
+  settled?: boolean;
+  /** The client left before the answer: the handler was cancelled, and the request counts until it settles. */
+  abandoned?: boolean;
 }
 
 /**
@@ -55,7 +65,7 @@ interface OutboundStream {
  * client lost, or that the server closed (`closeSSEStream`), is resumed by a GET with Last-Event-ID. Sends then
  * go through a queue so events keep their order even when the store is asynchronous.
  */
-export class StreamableHttpTransport implements Transport {
+export class StreamableHttpTransport implements Transport, McpRequestTracker {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
@@ -101,11 +111,11 @@ export class StreamableHttpTransport implements Transport {
    * Hands a request to the protocol; its answer goes to `response`. False if a request with that id is in flight.
    * `clientVersion`: the protocol version the HTTP request announced (used until the session has negotiated one).
    */
-  handleRequest(message: JSONRPCRequest, response: McpResponseStream, clientVersion?: string): boolean {
+  handleRequest(message: JSONRPCRequest, response: McpResponseWriter, clientVersion?: string): boolean {
     if (this.requests.has(message.id)) return false;
     if (message.method === 'initialize') this.initializeId = message.id;
     const streamId = String(++this.streamCount);
-    const stream: OutboundStream = { response, resumable: this.resumable && response.isSse, requestId: message.id };
+    const stream: OutboundStream = { response, resumable: this.resumable && response.isSse, requestId: message.id, method: message.method };
     this.requests.set(message.id, streamId);
     this.streams.set(streamId, stream);
     const { requestTimeoutMs, keepAliveMs } = this.options;
@@ -144,8 +154,26 @@ export class StreamableHttpTransport implements Transport {
   /** A request past its time: its handler is aborted (as if cancelled) and the caller gets an error. */
   private timeOut(id: RequestId, streamId: string, ms: number): void {
     if (this.closed || this.requests.get(id) !== streamId) return;
+    const stream = this.streams.get(streamId);
+    if (stream?.abandoned) return this.drop(id, streamId);
     this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'timeout' } });
-    void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: McpMessages.requestTimedOut(ms) } });
+    void this.send({ jsonrpc: '2.0', id, error: { code: McpErrorCode.RequestTimeout, message: McpMessages.requestTimedOut(ms) } });
+  }
+
+  /** The dispatcher's handler of a request settled (see `McpRequestTracker`): an abandoned request stops counting. */
+  requestSettled(id: RequestId): void {
+    const streamId = this.requests.get(id);
+    const stream = streamId !== undefined ? this.streams.get(streamId) : undefined;
+    if (!stream) return;
+    if (stream.abandoned) this.drop(id, streamId!);
+    else stream.settled = true;
+  }
+
+  private drop(id: RequestId, streamId: string): void {
+    const stream = this.streams.get(streamId);
+    clearTimeout(stream?.timer);
+    this.requests.delete(id);
+    this.streams.delete(streamId);
   }
 
   /** Ends the standalone stream, if open (shutdown: the client may reconnect elsewhere). */
@@ -159,13 +187,13 @@ export class StreamableHttpTransport implements Transport {
    * answered meanwhile ends after the replay; a connection still held for that stream is replaced). An unknown or
    * expired id opens the standalone stream. False if the standalone stream is wanted and already has an open response.
    */
-  attachStream(response: McpResponseStream, lastEventId?: string, clientVersion?: string): boolean | Promise<boolean> {
+  attachStream(response: McpResponseWriter, lastEventId?: string, clientVersion?: string): boolean | Promise<boolean> {
     if (!this.resumable) return this.attachStandalone(response, false);
     return this.enqueue(async () => {
       if (this.closed) return false;
       if (lastEventId !== undefined) {
         const replayed: [string, JSONRPCMessage][] = [];
-        const streamId = await this.resumability!.store.replayAfter(this.sessionId!, lastEventId, (id, message) => {
+        const streamId = await this.resumability!.store.replayAfter(this.resumability!.key, lastEventId, (id, message) => {
           replayed.push([id, message]);
         });
         if (this.closed) return false;
@@ -191,7 +219,7 @@ export class StreamableHttpTransport implements Transport {
     }
     this.streams.clear();
     this.requests.clear();
-    if (this.resumable) await Promise.resolve(this.resumability!.store.deleteSession(this.sessionId!)).catch(() => undefined);
+    if (this.resumable) await Promise.resolve(this.resumability!.store.deleteSession(this.resumability!.key)).catch(() => undefined);
     this.onclose?.();
     this.onClosed?.();
   }
@@ -224,11 +252,11 @@ export class StreamableHttpTransport implements Transport {
       else target.response?.write(message, eventId);
     };
     if (!target.resumable) return deliver();
-    const eventId = this.resumability!.store.append(this.sessionId!, streamId!, message);
+    const eventId = this.resumability!.store.append(this.resumability!.key, streamId!, message);
     return typeof eventId === 'string' ? deliver(eventId) : eventId.then(deliver);
   }
 
-  private attachStandalone(response: McpResponseStream, resumable: boolean): boolean {
+  private attachStandalone(response: McpResponseWriter, resumable: boolean): boolean {
     const current = this.streams.get(STANDALONE_STREAM_ID);
     if (current?.response?.isOpen) return false;
     const stream: OutboundStream = current ?? { resumable };
@@ -243,7 +271,7 @@ export class StreamableHttpTransport implements Transport {
    * connection the server still holds for that stream is replaced: the client proved with the event id that it
    * is the one reading the stream, and a reconnecting client's old connection is usually dead already.
    */
-  private resume(streamId: string, response: McpResponseStream, replayed: [string, JSONRPCMessage][]): boolean {
+  private resume(streamId: string, response: McpResponseWriter, replayed: [string, JSONRPCMessage][]): boolean {
     const live = this.streams.get(streamId);
     for (const [eventId, message] of replayed) response.write(message, eventId);
     if (!live) {
@@ -265,9 +293,9 @@ export class StreamableHttpTransport implements Transport {
     return version !== undefined && version >= FIRST_VERSION_WITH_PRIMING;
   }
 
-  private async prime(streamId: string, response: McpResponseStream): Promise<void> {
+  private async prime(streamId: string, response: McpResponseWriter): Promise<void> {
     if (this.closed || !response.canStream) return;
-    const eventId = await this.resumability!.store.append(this.sessionId!, streamId, null);
+    const eventId = await this.resumability!.store.append(this.resumability!.key, streamId, null);
     response.prime(eventId, this.resumability!.retryMs);
   }
 
@@ -277,14 +305,24 @@ export class StreamableHttpTransport implements Transport {
     if (response?.hasCursor) response.end();
   }
 
-  /** The HTTP response of a stream ended. A resumable stream waits for its client; any other is dropped. */
-  private detach(streamId: string, stream: OutboundStream, response: McpResponseStream): void {
+  /**
+   * The HTTP response of a stream ended. A resumable stream waits for its client. A request whose client left
+   * before its answer is cancelled (its handler's signal aborts) and keeps counting as pending until the handler
+   * settles or its time is up, so `maxStreamsPerSession` holds; any other stream is dropped.
+   */
+  private detach(streamId: string, stream: OutboundStream, response: McpResponseWriter): void {
     if (stream.response !== response) return;
     stream.response = undefined;
     if (stream.resumable || this.streams.get(streamId) !== stream) return;
+    const id = stream.requestId;
+    if (id !== undefined && !this.closed && this.requests.get(id) === streamId && !stream.settled && stream.method !== 'initialize') {
+      stream.abandoned = true;
+      this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'client disconnected' } });
+      return;
+    }
     clearTimeout(stream.timer);
     this.streams.delete(streamId);
-    if (stream.requestId !== undefined) this.requests.delete(stream.requestId);
+    if (id !== undefined) this.requests.delete(id);
   }
 
   private enqueue<T>(task: () => T | Promise<T>): Promise<T> {

@@ -6,6 +6,10 @@ import type {
   ListRootsResult,
 } from '../interfaces/mcp-protocol.types.js';
 import type { McpClientInputs, McpInputOptions } from '../context/mcp-context.js';
+import { McpMessages } from '../mcp.messages.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
+import { sharedJsonSchemaValidator } from '../schema/json-schema-validator.js';
+import { McpOperationError } from '../operations/mcp-operation-error.js';
 
 /** One input request of an `input_required` result, as JSON. */
 export interface PendingInput {
@@ -37,11 +41,17 @@ export class MrtrInputs implements McpClientInputs {
     });
   }
 
+  /** An accepted answer is checked against the schema asked for, as on the 2025 path (-32602 when it does not match). */
   elicit(message: string, requestedSchema: ElicitRequestFormParams['requestedSchema'], options?: McpInputOptions): Promise<ElicitResult> {
-    return this.ask<ElicitResult>(options?.key ?? `elicit-${this.counters.elicit++}`, {
-      method: 'elicitation/create',
-      params: { mode: 'form', message, requestedSchema },
-    });
+    const key = options?.key ?? `elicit-${this.counters.elicit++}`;
+    const answer = this.answers[key] as ElicitResult | undefined;
+    if (Object.hasOwn(this.answers, key) && answer?.action === 'accept' && answer.content !== undefined) {
+      const result = sharedJsonSchemaValidator.getValidator<unknown>(requestedSchema as never)(answer.content);
+      if (!result.valid) {
+        return Promise.reject(new McpOperationError(McpErrorCode.InvalidParams, McpMessages.elicitationAnswerInvalid(result.errorMessage ?? 'invalid')));
+      }
+    }
+    return this.ask<ElicitResult>(key, { method: 'elicitation/create', params: { mode: 'form', message, requestedSchema } });
   }
 
   sample(params: CreateMessageRequestParams, options?: McpInputOptions): Promise<CreateMessageResult> {

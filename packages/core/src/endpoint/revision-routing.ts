@@ -4,28 +4,20 @@ import {
   UnsupportedProtocolVersionError as UnsupportedProtocolVersionErrorV2,
 } from '@modelcontextprotocol/server';
 import { McpMessages } from '../mcp.messages.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
 import type { McpProtocolVersions } from '../interfaces/mcp-options.interface.js';
+import type { McpRejection } from '../http/mcp-rejection.js';
+import { REV_2026_PROTOCOL_VERSIONS, type Rev2026Message } from '../rev-2026-07-28/rev-2026-message.js';
 
-/** The revisions the modern path serves. */
-export const MODERN_PROTOCOL_VERSIONS: readonly string[] = ['2026-07-28'];
+/** The revisions the 2026-07-28 path serves (public name). */
+export const MODERN_PROTOCOL_VERSIONS = REV_2026_PROTOCOL_VERSIONS;
 
-/** JSON-RPC error codes of the 2026-07-28 revision. */
-export const HEADER_MISMATCH = -32020;
-export const MISSING_CLIENT_CAPABILITY = -32021;
-export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
-
-/** A JSON-RPC request or notification as it arrived (plain JSON). */
-export interface ModernMessage {
-  jsonrpc: '2.0';
-  id?: string | number;
-  method: string;
-  params?: Record<string, unknown>;
-}
-
-export type EraDecision =
-  | { era: 'legacy' }
-  | { era: 'modern'; message: ModernMessage; revision: string }
-  | { era: 'reject'; status: number; code: number; message: string; data?: unknown; id: string | number | null };
+/** Where a POSTed message goes: the 2025-11-25 path, the 2026-07-28 path, or nowhere (refused, or accepted and dropped). */
+export type RevisionRoute =
+  | { to: '2025-11-25' }
+  | { to: '2026-07-28'; message: Rev2026Message; revision: string }
+  | { to: 'dropped' }
+  | { to: 'refused'; rejection: McpRejection };
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
@@ -35,10 +27,10 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 /** The `_meta` key that names the protocol revision of a 2026-07-28 request. */
 const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
 
-function showsModernEra(headers: IncomingHttpHeaders, body: unknown): boolean {
+function shows2026(headers: IncomingHttpHeaders, body: unknown): boolean {
   if (headers['mcp-method'] !== undefined) return true;
   const version = header(headers, 'mcp-protocol-version');
-  if (version !== undefined && MODERN_PROTOCOL_VERSIONS.includes(version)) return true;
+  if (version !== undefined && REV_2026_PROTOCOL_VERSIONS.includes(version)) return true;
   const meta = (body as { params?: { _meta?: unknown } } | null)?.params?._meta;
   return typeof meta === 'object' && meta !== null && PROTOCOL_VERSION_META_KEY in meta;
 }
@@ -60,8 +52,8 @@ function decodeNameHeader(value: string): string | undefined {
   return Buffer.from(encoded, 'base64').toString('utf8');
 }
 
-function reject(status: number, code: number, message: string, id: string | number | null, data?: unknown): EraDecision {
-  return { era: 'reject', status, code, message, id, ...(data !== undefined && { data }) };
+function reject(status: number, code: number, message: string, id: string | number | null, data?: unknown): RevisionRoute {
+  return { to: 'refused', rejection: { status, code, message, id, ...(data !== undefined && { data }) } };
 }
 
 /**
@@ -69,41 +61,41 @@ function reject(status: number, code: number, message: string, id: string | numb
  * required on every request, Mcp-Name on tools/call, prompts/get and resources/read, and each must agree with
  * the body. The SDK's classifier checks the values that are present; this checks presence and Mcp-Name.
  */
-function checkStandardHeaders(headers: IncomingHttpHeaders, message: ModernMessage): EraDecision | undefined {
+function checkStandardHeaders(headers: IncomingHttpHeaders, message: Rev2026Message): RevisionRoute | undefined {
   if (message.id === undefined) return undefined;
   const id = message.id;
   if (header(headers, 'mcp-protocol-version') === undefined) {
-    return reject(400, HEADER_MISMATCH, McpMessages.headerMissing('MCP-Protocol-Version', message.method), id, { mismatch: { header: '(missing)' } });
+    return reject(400, McpErrorCode.HeaderMismatch, McpMessages.headerMissing('MCP-Protocol-Version', message.method), id, { mismatch: { header: '(missing)' } });
   }
   if (header(headers, 'mcp-method') === undefined) {
-    return reject(400, HEADER_MISMATCH, McpMessages.headerMissing('Mcp-Method', message.method), id, { mismatch: { header: '(missing)' } });
+    return reject(400, McpErrorCode.HeaderMismatch, McpMessages.headerMissing('Mcp-Method', message.method), id, { mismatch: { header: '(missing)' } });
   }
   const field = NAME_SOURCES[message.method];
   const bodyValue = field ? message.params?.[field] : undefined;
   if (typeof bodyValue !== 'string') return undefined;
   const nameHeader = header(headers, 'mcp-name');
   if (nameHeader === undefined) {
-    return reject(400, HEADER_MISMATCH, McpMessages.headerMissing('Mcp-Name', message.method), id, { mismatch: { header: '(missing)', body: bodyValue } });
+    return reject(400, McpErrorCode.HeaderMismatch, McpMessages.headerMissing('Mcp-Name', message.method), id, { mismatch: { header: '(missing)', body: bodyValue } });
   }
   const decoded = decodeNameHeader(nameHeader);
-  if (decoded === undefined) return reject(400, HEADER_MISMATCH, McpMessages.nameHeaderInvalid(), id);
+  if (decoded === undefined) return reject(400, McpErrorCode.HeaderMismatch, McpMessages.nameHeaderInvalid(), id);
   if (decoded !== bodyValue) {
-    return reject(400, HEADER_MISMATCH, McpMessages.nameHeaderMismatch(field!, bodyValue, decoded), id, { mismatch: { header: decoded, body: bodyValue } });
+    return reject(400, McpErrorCode.HeaderMismatch, McpMessages.nameHeaderMismatch(field!, bodyValue, decoded), id, { mismatch: { header: decoded, body: bodyValue } });
   }
   return undefined;
 }
 
 /**
- * Classifies one POSTed body (already parsed) into the 2025 era or the 2026-07-28 era, the way the spec's
+ * Revision routing: classifies one POSTed body (already parsed) into the 2025-11-25 or the 2026-07-28 revision, the way the spec's
  * versioning page says: a request whose `_meta` carries `io.modelcontextprotocol/protocolVersion` is modern;
  * `initialize` and requests without it are 2025; posted responses are 2025. Headers are cross-checked
  * (-32020 on disagreement). The classification itself is the official SDK's (`classifyInboundRequest`).
  */
-export function classifyPost(headers: IncomingHttpHeaders, body: unknown, served: McpProtocolVersions): EraDecision {
-  if (served === '2025-11-25') return { era: 'legacy' };
+export function classifyPost(headers: IncomingHttpHeaders, body: unknown, served: McpProtocolVersions): RevisionRoute {
+  if (served === '2025-11-25') return { to: '2025-11-25' };
   // Serving both eras, a message with no sign of the modern one (no protocol version in _meta, no Mcp-Method
   // header, no modern MCP-Protocol-Version header) is 2025-era: the classifier would say so, at a cost per message.
-  if (served === 'both' && !showsModernEra(headers, body)) return { era: 'legacy' };
+  if (served === 'both' && !shows2026(headers, body)) return { to: '2025-11-25' };
   const outcome = classifyInboundRequestV2({
     httpMethod: 'POST',
     protocolVersionHeader: header(headers, 'mcp-protocol-version'),
@@ -113,19 +105,19 @@ export function classifyPost(headers: IncomingHttpHeaders, body: unknown, served
   });
   if (outcome.kind === 'reject') return reject(outcome.httpStatus, outcome.code, outcome.message, idOf(body), outcome.data);
   if (outcome.kind === 'legacy') {
-    if (served === 'both') return { era: 'legacy' };
-    if (outcome.reason === 'notification') return reject(202, 0, '', null);
-    if (outcome.reason === 'response') return reject(400, -32600, McpMessages.modernOnly(), null);
+    if (served === 'both') return { to: '2025-11-25' };
+    if (outcome.reason === 'notification') return { to: 'dropped' };
+    if (outcome.reason === 'response') return reject(400, McpErrorCode.InvalidRequest, McpMessages.modernOnly(), null);
     const requested = outcome.requestedVersion ?? 'none';
-    const error = new UnsupportedProtocolVersionErrorV2({ supported: [...MODERN_PROTOCOL_VERSIONS], requested });
+    const error = new UnsupportedProtocolVersionErrorV2({ supported: [...REV_2026_PROTOCOL_VERSIONS], requested });
     return reject(400, error.code, `${error.message}. ${McpMessages.modernOnly()}`, idOf(body), error.data);
   }
   // The classifier hands back the body we gave it: our own parsed JSON, not an SDK object.
-  const message = body as ModernMessage;
+  const message = body as Rev2026Message;
   const revision = outcome.classification.revision;
-  if (revision === undefined || !MODERN_PROTOCOL_VERSIONS.includes(revision)) {
-    const error = new UnsupportedProtocolVersionErrorV2({ supported: [...MODERN_PROTOCOL_VERSIONS], requested: revision ?? 'unknown' });
+  if (revision === undefined || !REV_2026_PROTOCOL_VERSIONS.includes(revision)) {
+    const error = new UnsupportedProtocolVersionErrorV2({ supported: [...REV_2026_PROTOCOL_VERSIONS], requested: revision ?? 'unknown' });
     return reject(400, error.code, error.message, message.id ?? null, error.data);
   }
-  return checkStandardHeaders(headers, message) ?? { era: 'modern', message, revision };
+  return checkStandardHeaders(headers, message) ?? { to: '2026-07-28', message, revision };
 }

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { byteLength, jsonRpcChunks } from '../http/json-rpc-text.js';
+import { isResponseClosed } from './http-exchange.js';
+import { byteLength, jsonRpcChunks } from './json-rpc-text.js';
 
 export const SSE_HEADERS: OutgoingHttpHeaders = {
   'content-type': 'text/event-stream',
@@ -9,54 +10,61 @@ export const SSE_HEADERS: OutgoingHttpHeaders = {
   'x-accel-buffering': 'no',
 };
 
+const KEEP_ALIVE = ': keep-alive\n\n';
+
 /** One SSE frame carrying a JSON-RPC message, as chunks (cached list results stay the bytes they were cached as). */
 export function sseFrame(message: JSONRPCMessage, eventId?: string): (string | Buffer)[] {
   return jsonRpcChunks(message, `event: message\n${eventId ? `id: ${eventId}\n` : ''}data: `, '\n\n');
 }
 
-/** Writes one SSE frame to an open event stream, its chunks together (one writev) when there are several. */
-export function writeSseFrame(res: ServerResponse, message: JSONRPCMessage, eventId?: string): void {
-  const chunks = sseFrame(message, eventId);
-  if (chunks.length > 1) res.cork();
-  for (const chunk of chunks) res.write(chunk);
-  if (chunks.length > 1) res.uncork();
-}
+/**
+ * How a response carries messages: `json`, one JSON body with the final message; `sse`, an event stream
+ * (opened by the first message); `auto`, one JSON body unless something is sent before the final message, which
+ * turns it into an event stream (2026-07-28 requests).
+ */
+export type McpResponseMode = 'json' | 'sse' | 'auto';
 
 /**
- * The HTTP response that carries the answer to one POSTed request (or, for GET, the session's standalone
- * stream). In `json` mode it waits for the final message and writes it as one body; in `sse` mode it opens
- * an event stream on the first message, so progress and logs come first and the response last.
+ * The one writer of every MCP response, on every path (Streamable HTTP POST answers and GET streams, the legacy
+ * SSE stream, 2026-07-28 requests and `subscriptions/listen`): SSE headers and framing, keep-alive comments,
+ * JSON bodies, the final message, and the end. It notices a response that is already closed when it is made (the
+ * client left while a guard or token verifier ran) as well as one that closes later: `done` then settles at once,
+ * so whatever waits on it frees its resources. With `maxBufferBytes`, a client that stops reading cannot make the
+ * server buffer without bound: past that many bytes waiting to be sent, the response is destroyed.
  */
-export class McpResponseStream {
+export class McpResponseWriter {
   private opened = false;
   private ended = false;
   private cursor = false;
   private keepAlive?: NodeJS.Timeout;
   private keepAliveStart?: NodeJS.Timeout;
   private resolveDone!: (message: JSONRPCMessage | undefined) => void;
-  /** The final message written, or `undefined` when the stream ended without one (client gone, aborted). */
+  /** The final message written, or `undefined` when the response ended without one (client gone, aborted). */
   readonly done = new Promise<JSONRPCMessage | undefined>((resolve) => (this.resolveDone = resolve));
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly mode: 'json' | 'sse',
-    private readonly headers: OutgoingHttpHeaders,
+    private readonly mode: McpResponseMode,
+    private readonly headers: OutgoingHttpHeaders = {},
+    /** Bytes allowed to wait in the response's buffers; beyond them the response is destroyed. `0`: no limit. */
+    private readonly maxBufferBytes = 0,
   ) {
-    res.once('close', () => this.closed());
+    if (isResponseClosed(res)) this.settle(undefined);
+    else res.once('close', () => this.settle(undefined));
   }
 
   /** Whether intermediate messages (progress, logs, server requests) can go on this response. */
   get canStream(): boolean {
-    return this.mode === 'sse' && !this.ended;
+    return this.mode !== 'json' && !this.ended;
   }
 
   get isOpen(): boolean {
     return !this.ended;
   }
 
-  /** Whether this response is an event stream (not one JSON body). */
+  /** Whether this response is (or will be) an event stream. */
   get isSse(): boolean {
-    return this.mode === 'sse';
+    return this.mode === 'sse' || this.opened;
   }
 
   /** Whether the client got an event id on this response, so it can resume the stream with Last-Event-ID. */
@@ -64,42 +72,39 @@ export class McpResponseStream {
     return this.cursor;
   }
 
-  /** Opens the event stream now (GET streams), with a comment every `keepAliveMs` so proxies keep it. */
-  openNow(keepAliveMs?: number): void {
+  /** Opens the event stream now (GET streams), with `first` (an SSE comment or event) and keep-alive comments. */
+  openNow(keepAliveMs?: number, first = ': stream open\n\n'): void {
     if (this.ended) return;
     this.ensureOpen();
-    this.res.write(': stream open\n\n');
+    this.send(first);
     if (keepAliveMs) this.startKeepAlive(keepAliveMs);
   }
 
   /**
    * SSE mode: if no answer has come after `ms`, opens the stream and sends a keep-alive comment every `ms`,
-   * so that proxies do not drop a long request. JSON mode: nothing (the body is written once, at the end).
+   * so that proxies do not drop a long request. Other modes: nothing (the body is written once, at the end).
    */
   keepAliveAfter(ms: number): void {
     if (this.mode !== 'sse' || this.ended) return;
     this.keepAliveStart = setTimeout(() => {
       if (this.ended) return;
       this.ensureOpen();
-      this.res.write(': keep-alive\n\n');
+      this.send(KEEP_ALIVE);
       this.startKeepAlive(ms);
     }, ms);
     this.keepAliveStart.unref();
   }
 
-  private startKeepAlive(ms: number): void {
-    this.keepAlive = setInterval(() => {
-      if (!this.ended) this.res.write(': keep-alive\n\n');
-    }, ms);
-    this.keepAlive.unref();
-  }
-
-  /** Writes an intermediate message; false when the stream cannot carry it. */
+  /** Writes an intermediate message; false when the response cannot carry it. */
   write(message: JSONRPCMessage, eventId?: string): boolean {
     if (!this.canStream) return false;
     this.ensureOpen();
-    writeSseFrame(this.res, message, eventId);
+    const chunks = sseFrame(message, eventId);
+    if (chunks.length > 1) this.res.cork();
+    for (const chunk of chunks) this.res.write(chunk);
+    if (chunks.length > 1) this.res.uncork();
     if (eventId) this.cursor = true;
+    this.checkBuffer();
     return true;
   }
 
@@ -110,16 +115,19 @@ export class McpResponseStream {
   prime(eventId: string, retryMs?: number): void {
     if (!this.canStream) return;
     this.ensureOpen();
-    this.res.write(`id: ${eventId}\n${retryMs !== undefined ? `retry: ${retryMs}\n` : ''}data: \n\n`);
+    this.send(`id: ${eventId}\n${retryMs !== undefined ? `retry: ${retryMs}\n` : ''}data: \n\n`);
     this.cursor = true;
   }
 
-  /** Writes the final message (with its event id on a resumable stream) and ends the response. */
-  finish(message: JSONRPCMessage, eventId?: string): void {
+  /**
+   * Writes the final message (with its event id on a resumable stream) and ends the response. `status` applies
+   * to a JSON body (`auto` mode, nothing streamed yet).
+   */
+  finish(message: JSONRPCMessage, eventId?: string, status = 200): void {
     if (this.ended) return;
-    if (this.mode === 'json') {
+    if (this.mode === 'json' || (this.mode === 'auto' && !this.opened)) {
       const chunks = jsonRpcChunks(message);
-      this.res.writeHead(200, { ...this.headers, 'content-type': 'application/json', 'content-length': byteLength(chunks) });
+      this.res.writeHead(status, { ...this.headers, 'content-type': 'application/json', 'content-length': byteLength(chunks) });
       this.endWith(chunks);
     } else if (this.opened) {
       this.endWith(sseFrame(message, eventId));
@@ -137,9 +145,29 @@ export class McpResponseStream {
   /** Ends the response without a final message (e.g. the request was cancelled, or the session closed). */
   end(): void {
     if (this.ended) return;
-    if (!this.res.headersSent) this.res.writeHead(this.mode === 'json' ? 204 : 200, this.opened ? {} : this.headers);
+    if (!this.res.headersSent) this.res.writeHead(this.isSse ? 200 : 204, this.opened ? {} : this.headers);
     this.res.end();
     this.settle(undefined);
+  }
+
+  private startKeepAlive(ms: number): void {
+    this.keepAlive = setInterval(() => {
+      if (!this.ended) this.send(KEEP_ALIVE);
+    }, ms);
+    this.keepAlive.unref();
+  }
+
+  private send(text: string): void {
+    this.res.write(text);
+    this.checkBuffer();
+  }
+
+  /** A client that stopped reading: past the buffer limit the response is dropped (its events stay stored, if any). */
+  private checkBuffer(): void {
+    if (this.maxBufferBytes > 0 && this.res.writableLength > this.maxBufferBytes) {
+      this.res.destroy();
+      this.settle(undefined);
+    }
   }
 
   /** Ends the response with chunks, written together (one writev) when there are several. */
@@ -160,13 +188,10 @@ export class McpResponseStream {
     this.res.writeHead(200, { ...this.headers, ...SSE_HEADERS });
   }
 
-  private closed(): void {
-    this.settle(undefined);
-  }
-
   private settle(message: JSONRPCMessage | undefined): void {
-    clearInterval(this.keepAlive);
-    clearTimeout(this.keepAliveStart);
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    if (this.keepAliveStart) clearTimeout(this.keepAliveStart);
+    if (this.ended) return;
     this.ended = true;
     this.resolveDone(message);
   }

@@ -1,5 +1,7 @@
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { StreamableHttpTransport } from './streamable-http.transport.js';
+/** What closing a connection's protocol needs: the SDK Server (`close`) and its transport's pending requests. */
+export interface McpClosableProtocol {
+  close(): Promise<void>;
+}
 
 /**
  * Closes the SDK Server of a connection. The SDK's close always builds a "Connection closed" McpError for the
@@ -7,7 +9,7 @@ import type { StreamableHttpTransport } from './streamable-http.transport.js';
  * ending a session (DELETE). When nothing is in flight on the transport, no handler or waiting request can
  * see that error, so it is built without a stack. Otherwise the close is the SDK's, untouched.
  */
-export function closeProtocol(server: Server, transport: StreamableHttpTransport): Promise<void> {
+export function closeProtocol(server: McpClosableProtocol, transport: { readonly pendingRequests: number }): Promise<void> {
   if (transport.pendingRequests > 0) return server.close();
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;

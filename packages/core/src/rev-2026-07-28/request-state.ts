@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { McpMessages } from '../mcp.messages.js';
+import type { McpReplayGuard } from '../stores/mcp-replay-guard.js';
 
 /** What a multi-round-trip `requestState` carries between rounds (readable by the client, not forgeable). */
 export interface RequestStatePayload {
@@ -43,10 +44,18 @@ export function requestIdentity(method: string, target: string, args: unknown): 
   return createHash('sha256').update(`${method}\0${target}\0${canonicalJson(args ?? {})}`).digest('base64url');
 }
 
+/** Where a state's single use is recorded: a replay guard (shared by every process with a shared store) and its key. */
+export interface RequestStateReplay {
+  readonly guard: McpReplayGuard;
+  key(nonce: string): string;
+}
+
 /**
  * Mints and verifies the `requestState` of 2026-07-28 multi-round-trip requests: HMAC-SHA256 signed,
- * bound to the caller and to the original request, time-limited and single-use (within this process).
- * The state holds the answers of earlier rounds, so a tool that asks twice gets both on the last retry.
+ * bound to the caller (the principal the auth layer established) and to the original request, time-limited and
+ * single-use: `claim()` records the use in the replay guard (`McpReplayGuard`, shared across processes with a
+ * shared store); `verify()` keeps uses in this signer only. The state holds the answers of earlier rounds, so a
+ * tool that asks twice gets both on the last retry.
  */
 export class RequestStateSigner {
   private readonly key: Buffer;
@@ -73,17 +82,32 @@ export class RequestStateSigner {
     return `${PREFIX}${body}.${this.mac(body)}`;
   }
 
+  /** Verifies a state and records its use in this signer (single-use within it). */
   verify(state: string, caller: string, request: string): RequestStateOutcome {
+    const checked = this.check(state, caller, request);
+    if ('reason' in checked) return checked;
+    const now = this.now();
+    this.prune(now);
+    if (this.used.has(checked.n)) return { ok: false, reason: 'replayed' };
+    this.used.set(checked.n, checked.exp);
+    return { ok: true, payload: { answers: checked.answers, asked: checked.asked } };
+  }
+
+  /** Verifies a state and claims its single use in the replay guard (so it is accepted once across processes). */
+  async claim(state: string, caller: string, request: string, replay: RequestStateReplay): Promise<RequestStateOutcome> {
+    const checked = this.check(state, caller, request);
+    if ('reason' in checked) return checked;
+    if (!(await replay.guard.claim(replay.key(checked.n), checked.exp - this.now()))) return { ok: false, reason: 'replayed' };
+    return { ok: true, payload: { answers: checked.answers, asked: checked.asked } };
+  }
+
+  private check(state: string, caller: string, request: string): Envelope | { ok: false; reason: RequestStateFailure } {
     const envelope = this.open(state);
     if (envelope === 'malformed' || envelope === 'forged') return { ok: false, reason: envelope };
-    const now = this.now();
-    if (envelope.exp <= now) return { ok: false, reason: 'expired' };
+    if (envelope.exp <= this.now()) return { ok: false, reason: 'expired' };
     if (!this.sameTag(envelope.c, this.tag('caller', caller))) return { ok: false, reason: 'otherCaller' };
     if (envelope.r !== request) return { ok: false, reason: 'otherRequest' };
-    this.prune(now);
-    if (this.used.has(envelope.n)) return { ok: false, reason: 'replayed' };
-    this.used.set(envelope.n, envelope.exp);
-    return { ok: true, payload: { answers: envelope.answers, asked: envelope.asked } };
+    return envelope;
   }
 
   private open(state: string): Envelope | 'malformed' | 'forged' {

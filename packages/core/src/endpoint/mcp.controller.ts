@@ -1,17 +1,17 @@
 import { Controller, Delete, Get, Inject, Options, Post, Req, Res, UseFilters, UseGuards, type Type } from '@nestjs/common';
-import { StreamableHttpEndpoint } from './streamable-http.endpoint.js';
-import { SseEndpoint } from './sse.endpoint.js';
-import { McpHttpExceptionFilter } from './mcp-http-exception.filter.js';
+import { McpHttpExceptionFilter } from '../transports/mcp-http-exception.filter.js';
 import { McpServerAuthGuard } from '../auth/mcp-auth.guard.js';
 import type { ResolvedSseOptions, ResolvedStreamableHttpOptions } from '../options/transport-options.js';
-import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from './mcp-http-gate.js';
+import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from '../transports/mcp-http-gate.js';
+import { McpEndpoint } from './mcp-endpoint.js';
 
-type Endpoints = { streamable: StreamableHttpEndpoint; sse: SseEndpoint };
-type Route = [name: string, decorator: MethodDecorator, endpoint: keyof Endpoints, method: string, path: string];
+type Handler = 'post' | 'get' | 'delete' | 'allow' | 'sseOpen' | 'sseMessage';
+type Route = [name: string, decorator: MethodDecorator, handler: Handler, path: string];
 
 /**
  * Makes the controller of one MCP server, with its paths from the module options. It is an ordinary Nest
- * controller: the global prefix, versioning, app-level guards, interceptors and middleware apply to it.
+ * controller: the global prefix, versioning, app-level guards, interceptors and middleware apply to it. Every
+ * route goes to `McpEndpoint`, which routes by protocol revision.
  */
 export function createMcpController(
   streamableHttp: ResolvedStreamableHttpOptions | undefined,
@@ -22,33 +22,29 @@ export function createMcpController(
   // On the class, so it covers every route of the server (a no-op when the server has no `auth`).
   @UseGuards(McpServerAuthGuard)
   class McpController {
-    constructor(
-      @Inject(StreamableHttpEndpoint) readonly streamable: StreamableHttpEndpoint,
-      @Inject(SseEndpoint) readonly sse: SseEndpoint,
-    ) {}
+    constructor(@Inject(McpEndpoint) readonly endpoint: McpEndpoint) {}
   }
 
   const routes: Route[] = [];
   if (streamableHttp) {
     const path = streamableHttp.path;
     routes.push(
-      ['post', Post(path), 'streamable', 'post', path],
-      ['get', Get(path), 'streamable', 'get', path],
-      ['delete', Delete(path), 'streamable', 'delete', path],
-      ['options', Options(path), 'streamable', 'allow', path],
+      ['post', Post(path), 'post', path],
+      ['get', Get(path), 'get', path],
+      ['delete', Delete(path), 'delete', path],
+      ['options', Options(path), 'allow', path],
     );
   }
   if (sse) {
     routes.push(
-      ['sseOpen', Get(sse.path), 'sse', 'open', sse.path],
-      ['sseMessage', Post(sse.messagesPath), 'sse', 'message', sse.messagesPath],
+      ['sseOpen', Get(sse.path), 'sseOpen', sse.path],
+      ['sseMessage', Post(sse.messagesPath), 'sseMessage', sse.messagesPath],
     );
   }
   const prototype = McpController.prototype as unknown as Record<string, unknown>;
-  for (const [name, route, endpoint, method, path] of routes) {
+  for (const [name, route, handler, path] of routes) {
     prototype[name] = function (this: McpController, request: unknown, reply: unknown) {
-      const target = this[endpoint] as unknown as Record<string, (request: unknown, reply: unknown) => Promise<void>>;
-      return target[method].call(target, request, reply);
+      return this.endpoint[handler](request, reply);
     };
     // On Fastify, marks the route for McpHttpGate (body limit, origin check, JSON-RPC body errors).
     Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { [MCP_FASTIFY_ROUTE_KEY]: path }, prototype[name] as object);

@@ -1,0 +1,170 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage } from 'node:http';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { McpMessages } from '../mcp.messages.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
+import type { McpRejection } from '../http/mcp-rejection.js';
+import { OwnedStores } from './owned-stores.js';
+import { McpSessions } from '../sessions/mcp-sessions.js';
+import type { McpSessionTransport } from '../sessions/mcp-session.js';
+
+/** Whether new work may start now, and if not, why. */
+export type McpAdmission = 'open' | 'full' | 'capped' | 'draining';
+
+/** A stream outside any session (a 2026-07-28 `subscriptions/listen` stream): ended when the server drains. */
+export interface McpOpenStream {
+  end(): void;
+}
+
+/** How often idle sessions are looked for, at most. */
+const MAX_SWEEP_INTERVAL_MS = 60_000;
+const DRAIN_POLL_MS = 25;
+const logger = new Logger('McpLifecycle');
+
+/**
+ * The one admission and lifecycle path of an MCP server, for every transport: Streamable HTTP sessions, legacy SSE
+ * sessions, stateless requests, 2026-07-28 requests and listen streams. It counts sessions against
+ * `maxSessions` (both transports together) and `maxSessionsPerPrincipal`, open responses against
+ * `maxStreamsPerSession`, refuses new work while draining, sweeps idle sessions, and on shutdown drains: no new
+ * work, streams without answers ended, in-flight requests finished (up to `drainTimeoutMs`), then every session
+ * and stream closed and the stores it made closed. Health reports from it.
+ */
+@Injectable()
+export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private drainingSince?: number;
+  private sweeper?: NodeJS.Timeout;
+  /** Requests served without a session (stateless 2025, 2026-07-28) that have not ended. */
+  private sessionless = 0;
+  private readonly openStreams = new Set<McpOpenStream>();
+  private closed = false;
+
+  constructor(
+    private readonly options: McpResolvedOptions,
+    private readonly sessions: McpSessions,
+    private readonly ownedStores: OwnedStores,
+  ) {}
+
+  onModuleInit(): void {
+    const idle = this.options.limits.sessionIdleTimeoutMs;
+    if (idle > 0) {
+      this.sweeper = setInterval(() => this.sessions.sweepIdle(), Math.max(10, Math.min(idle / 2, MAX_SWEEP_INTERVAL_MS)));
+      this.sweeper.unref();
+    }
+  }
+
+  /** Whether the server is shutting down (no new work). */
+  get draining(): boolean {
+    return this.drainingSince !== undefined;
+  }
+
+  /** Whether a new session (of either transport) may open now, for the caller `callerKey`. */
+  admitSession(callerKey?: string): McpAdmission {
+    if (this.draining) return 'draining';
+    const { maxSessions, maxSessionsPerPrincipal } = this.options.limits;
+    if (this.sessions.size >= maxSessions) return 'full';
+    if (maxSessionsPerPrincipal > 0 && callerKey !== undefined && this.sessions.countFor(callerKey) >= maxSessionsPerPrincipal) return 'capped';
+    return 'open';
+  }
+
+  /** Whether new work without a session (a stateless or 2026-07-28 request, a listen stream) may start now. */
+  admitWork(): McpAdmission {
+    return this.draining ? 'draining' : 'open';
+  }
+
+  /** Whether a session may open one more response (`maxStreamsPerSession`). */
+  admitStream(transport: McpSessionTransport): boolean {
+    const limit = this.options.limits.maxStreamsPerSession;
+    return limit === 0 || transport.openStreams < limit;
+  }
+
+  /** The HTTP answer to a refused admission: 503 (full, draining) or 429 (caller cap), with Retry-After. */
+  refusal(why: Exclude<McpAdmission, 'open'>, id: string | number | null = null): McpRejection {
+    const headers = { 'retry-after': String(this.options.limits.retryAfterSeconds) };
+    const message =
+      why === 'full' ? McpMessages.tooManySessions() : why === 'capped' ? McpMessages.tooManySessionsForCaller(this.options.limits.maxSessionsPerPrincipal) : McpMessages.shuttingDown();
+    return { status: why === 'capped' ? 429 : 503, code: McpErrorCode.ServerError, message, headers, id };
+  }
+
+  /** 429 with Retry-After when a session already has `maxStreamsPerSession` open responses. */
+  streamRefusal(headers: Record<string, unknown>, id: string | number | null): McpRejection {
+    const limit = this.options.limits.maxStreamsPerSession;
+    const retry = { ...headers, 'retry-after': String(this.options.limits.retryAfterSeconds) } as McpRejection['headers'];
+    return { status: 429, code: McpErrorCode.ServerError, message: McpMessages.tooManyStreams(limit), headers: retry, id };
+  }
+
+  /** Counts a request without a session until `end` is called, so drain waits for it. */
+  beginRequest(): void {
+    this.sessionless++;
+  }
+
+  endRequest(): void {
+    this.sessionless--;
+  }
+
+  /** Holds a stream outside any session until it ends; drain ends it. Returns the function that lets it go. */
+  holdStream(stream: McpOpenStream): () => void {
+    this.openStreams.add(stream);
+    return () => this.openStreams.delete(stream);
+  }
+
+  /** Requests waiting for their answer: in sessions, stateless and 2026-07-28 ones. */
+  get pendingRequests(): number {
+    return this.sessions.pendingRequests + this.sessionless;
+  }
+
+  /** Open responses: session streams and answers, sessionless requests, listen streams. */
+  get streams(): number {
+    return this.sessions.openStreams + this.sessionless + this.openStreams.size;
+  }
+
+  /**
+   * Whom the per-caller session cap counts a new session for: its principal, or, for anonymous callers (no auth,
+   * or no token), the client address (X-Forwarded-For behind a trusted proxy). `undefined` when there is no cap.
+   */
+  callerKey(req: IncomingMessage, principal: string | undefined): string | undefined {
+    if (this.options.limits.maxSessionsPerPrincipal === 0) return undefined;
+    // Principals the auth layer gives callers without a verified token start with NUL (see auth/request-auth.ts).
+    if (principal !== undefined && !principal.startsWith('\0')) return `principal:${principal}`;
+    const forwarded = this.options.module.trustProxy ? req.headers['x-forwarded-for'] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0].trim();
+    return `address:${first || req.socket.remoteAddress || 'unknown'}`;
+  }
+
+  /**
+   * Shutdown, step one (before Nest closes the HTTP server): take no new work, end the streams that carry no
+   * answer, and let in-flight requests finish for up to `drainTimeoutMs`; then close every session and stream.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.draining) return;
+    this.drainingSince = Date.now();
+    this.sessions.endStandaloneStreams();
+    this.endOpenStreams();
+    const deadline = this.drainingSince + this.options.limits.drainTimeoutMs;
+    while (this.pendingRequests > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
+    await this.sessions.closeAll();
+    this.endOpenStreams();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.sessions.closeAll();
+    this.endOpenStreams();
+    if (this.closed) return;
+    this.closed = true;
+    for (const store of this.ownedStores.list) {
+      await Promise.resolve(store.close?.()).catch((error: unknown) => logger.warn(`closing a store: ${String(error)}`));
+    }
+  }
+
+  private endOpenStreams(): void {
+    for (const stream of [...this.openStreams]) stream.end();
+    this.openStreams.clear();
+  }
+}

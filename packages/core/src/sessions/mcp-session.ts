@@ -1,0 +1,48 @@
+import type { McpSessionState } from '../context/mcp-session-state.js';
+import type { McpListKind } from '../registry/mcp-registry.types.js';
+import type { McpSessionTransportKind } from '../stores/mcp-session-store.js';
+import type { McpClosableProtocol } from './close-protocol.js';
+
+/** What the session service needs of a session's transport (ours, on either 2025 transport). */
+export interface McpSessionTransport {
+  /** Requests waiting for their answer (a request whose client left counts until its handler settles). */
+  readonly pendingRequests: number;
+  /** Open responses: streams and requests waiting for their answer. */
+  readonly openStreams: number;
+  /** Ends the streams that carry no answer (shutdown: the client may reconnect elsewhere). */
+  endStandalone(): void;
+}
+
+/** What the session service needs of a session's protocol server (the SDK `Server` has all of it). */
+export interface McpSessionProtocol extends McpClosableProtocol {
+  sendToolListChanged(): Promise<void>;
+  sendPromptListChanged(): Promise<void>;
+  sendResourceListChanged(): Promise<void>;
+  sendResourceUpdated(params: { uri: string }): Promise<void>;
+}
+
+/** What a transport gives the session service to open a session. */
+export interface McpSessionInit {
+  readonly id: string;
+  readonly kind: McpSessionTransportKind;
+  readonly transport: McpSessionTransport;
+  readonly server: McpSessionProtocol;
+  readonly state: McpSessionState;
+  /** The principal that opens it (on servers with auth); only it may use the session. */
+  readonly owner?: string;
+  /** Whom the per-caller cap counts it for (the principal, or the client address). */
+  readonly callerKey?: string;
+}
+
+/** One session in this process: its live objects (the connection) beside what its record says. */
+export interface McpSession extends McpSessionInit {
+  /** Its key in the session store. */
+  readonly key: string;
+  lastSeen: number;
+  /** When the store's record was last renewed. */
+  touchedAt: number;
+}
+
+export function notifyListChanged(server: McpSessionProtocol, kind: McpListKind): Promise<void> {
+  return kind === 'tools' ? server.sendToolListChanged() : kind === 'prompts' ? server.sendPromptListChanged() : server.sendResourceListChanged();
+}
