@@ -14,6 +14,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** Run our server with node --cpu-prof, profiles under bench/results/profiles. */
   profile: boolean;
+  /** A built checkout of another version (e.g. a `git worktree` at main): its server replaces the raw SDK one. */
+  baseline?: string;
   out?: string;
 }
 
@@ -30,7 +32,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --write-docs       regenerate the measured part of docs/benchmarks.md
   --out <file>       where to write the raw JSON (default bench/results/<timestamp>.json)
   --profile          run our server under node --cpu-prof (profiles in bench/results/profiles)
-  --smoke            1-second runs, one run, N=0, few sessions: checks that everything works`;
+  --smoke            1-second runs, one run, N=0, few sessions: checks that everything works
+  --baseline <dir>   compare against another build instead of the raw SDK: <dir> is a checkout of this repo
+                     (git worktree add <dir> <ref>; then in it: npm ci && npm run build && npx tsc -p bench/tsconfig.json);
+                     the "raw" column is then that build's server, and ratios are this build / that one`;
 
 function list(value: string): string[] {
   return value.split(',').map((part) => part.trim()).filter(Boolean);
@@ -76,6 +81,7 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
       case '--out': options.out = value(); break;
       case '--smoke': options.smoke = true; break;
       case '--profile': options.profile = true; break;
+      case '--baseline': options.baseline = value(); break;
       case '--help': case '-h': console.log(`${USAGE}\n  workloads: ${known.join(', ')}`); return process.exit(0);
       default: throw new Error(`unknown option ${flag}\n${USAGE}`);
     }

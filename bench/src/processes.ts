@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -51,8 +52,15 @@ export class ServerProcess {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(config: ServerConfig, pinEnabled: boolean, execArgv: string[] = []): Promise<ServerProcess> {
-    const child = fork(here('./server-main.js'), [JSON.stringify(config)], {
+  /**
+   * `baseline`: a checkout of another version of this repository, built (`npm ci && npm run build && npx tsc -p
+   * bench/tsconfig.json` in it): its own bench server (with its own @nestmcp/core) is started instead of the raw
+   * SDK one, so the "raw" column is that build ("ours" at another git ref, side by side with this one).
+   */
+  static async start(config: ServerConfig, pinEnabled: boolean, execArgv: string[] = [], baseline?: string): Promise<ServerProcess> {
+    const asBaseline = baseline !== undefined && config.impl === 'raw';
+    const main = asBaseline ? resolve(baseline, 'bench/dist/server-main.js') : here('./server-main.js');
+    const child = fork(main, [JSON.stringify(asBaseline ? { ...config, impl: 'ours' } : config)], {
       execArgv: ['--expose-gc', ...execArgv],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -140,7 +140,7 @@ async function main(): Promise<number> {
       const runnable = workloads.filter((workload) => workload.measure !== 'soak' || fillers === soakFillers);
       if (runnable.length === 0) continue;
       log(`${key}, N=${fillers}: starting servers`);
-      const started = await Promise.allSettled(IMPLS.map((impl) => ServerProcess.start({ impl, fillers, ...runnable[0].server }, options.pin, profileArgs(options, impl, key, fillers))));
+      const started = await Promise.allSettled(IMPLS.map((impl) => ServerProcess.start({ impl, fillers, ...runnable[0].server }, options.pin, profileArgs(options, impl, key, fillers), options.baseline)));
       const servers = {} as Record<Impl, ServerProcess>;
       started.forEach((outcome, index) => outcome.status === 'fulfilled' && (servers[IMPLS[index]] = outcome.value));
       try {
@@ -159,6 +159,7 @@ async function main(): Promise<number> {
   const order = (row: { workload: string }) => WORKLOADS.findIndex((workload) => workload.name === row.workload);
   results.throughput.sort((a, b) => order(a) - order(b) || a.fillers - b.fillers);
 
+  if (options.baseline) console.log(`\n"raw" below is the baseline build at ${options.baseline}, not the raw SDK; ratios are this build / baseline.`);
   console.log(`\n${throughputTable(results.throughput)}`);
   if (results.memory.length) console.log(`\n${memoryTable(results.memory)}`);
   if (results.soak.length) console.log(`\n${soakTable(results.soak)}`);

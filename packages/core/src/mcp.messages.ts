@@ -46,7 +46,7 @@ export const McpMessages = {
   httpError: (status: number, message: string) => `HTTP ${status}: ${message}`,
   internalError: () => 'Internal error',
 
-  // Hardening: origin/host checks, limits, shutdown (issue 6)
+  // Hardening: origin/host checks, limits, shutdown (docs/production.md)
   invalidLimit: (key: string, value: unknown) => `McpModule limits.${key} must be a number >= 0, got ${String(value)}.`,
   forbiddenOrigin: (origin: string) =>
     `Forbidden: origin ${JSON.stringify(origin)} may not call this MCP server (add it to "allowedOrigins").`,
@@ -77,7 +77,7 @@ export const McpMessages = {
   invalidToolOutput: (tool: string, detail: string) =>
     `Tool "${tool}" returned a value that does not match its output schema: ${detail}`,
   toolFailed: (tool: string, detail: string) => `Tool "${tool}" failed: ${detail}`,
-  // Dispatch (issue 7: one fallback handler per connection)
+  // Dispatch
   methodNotFound: (method: string) => `Method not found: ${method}`,
   invalidToolResult: (tool: string, detail: string) => `Tool "${tool}" returned an invalid CallToolResult: ${detail}`,
 
@@ -86,7 +86,7 @@ export const McpMessages = {
   tooManySubscriptions: (limit: number) =>
     `This session already has ${limit} resource subscriptions (limits.maxSubscriptionsPerSession); unsubscribe from some first.`,
 
-  // Auth: bearer tokens, scopes, protected resource metadata (issue 4)
+  // Auth: bearer tokens, scopes, protected resource metadata (docs/auth.md)
   authNeedsOneMethod: (server: string) =>
     `MCP server "${server}": "auth" needs exactly one of "jwt" (JWT access tokens) or "verifier" (a TokenVerifier).`,
   authJwtNeedsKey: (server: string) =>
@@ -116,14 +116,14 @@ export const McpMessages = {
   outsideMcpRequest: (fn: string) =>
     `${fn}() was called outside an MCP request. Call it from an @McpTool/@McpResource/@McpPrompt method, or from code those methods call.`,
 
-  // Legacy HTTP+SSE transport, request context and the Nest pipeline on MCP handlers (issue 3)
+  // Legacy HTTP+SSE transport, request context and the Nest pipeline on MCP handlers (docs/sse.md, docs/context.md)
   sseSessionIdRequired: () => 'Bad Request: the sessionId query parameter is required; open the SSE stream with GET first.',
   sseSessionNotFound: () => 'Session not found: it has ended or never existed. Open a new SSE stream with GET.',
   ssePathClash: (path: string) => `MCP transport paths clash: "${path}" is used by two endpoints; give each its own path.`,
   notMcpExecutionContext: (type: string) =>
     `McpExecutionContext.create() needs an MCP execution context, but got "${type}". Check context.getType() === 'mcp' first (global guards also run on HTTP routes).`,
 
-  // Protocol revision 2026-07-28 (modern path, issue 8)
+  // Protocol revision 2026-07-28 (docs/protocol-versions.md)
   modernOnly: () =>
     'This server speaks only MCP 2026-07-28: send server/discover, and a per-request _meta envelope with every request.',
   legacyOnly: (version: string) =>

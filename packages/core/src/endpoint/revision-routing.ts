@@ -57,7 +57,7 @@ function reject(status: number, code: number, message: string, id: string | numb
 }
 
 /**
- * The standard request headers of a modern request (SEP-2243): MCP-Protocol-Version and Mcp-Method are
+ * The standard request headers of a 2026-07-28 request (SEP-2243): MCP-Protocol-Version and Mcp-Method are
  * required on every request, Mcp-Name on tools/call, prompts/get and resources/read, and each must agree with
  * the body. The SDK's classifier checks the values that are present; this checks presence and Mcp-Name.
  */
@@ -87,14 +87,14 @@ function checkStandardHeaders(headers: IncomingHttpHeaders, message: Rev2026Mess
 
 /**
  * Revision routing: classifies one POSTed body (already parsed) into the 2025-11-25 or the 2026-07-28 revision, the way the spec's
- * versioning page says: a request whose `_meta` carries `io.modelcontextprotocol/protocolVersion` is modern;
+ * versioning page says: a request whose `_meta` carries `io.modelcontextprotocol/protocolVersion` is 2026-07-28;
  * `initialize` and requests without it are 2025; posted responses are 2025. Headers are cross-checked
  * (-32020 on disagreement). The classification itself is the official SDK's (`classifyInboundRequest`).
  */
 export function classifyPost(headers: IncomingHttpHeaders, body: unknown, served: McpProtocolVersions): RevisionRoute {
   if (served === '2025-11-25') return { to: '2025-11-25' };
-  // Serving both eras, a message with no sign of the modern one (no protocol version in _meta, no Mcp-Method
-  // header, no modern MCP-Protocol-Version header) is 2025-era: the classifier would say so, at a cost per message.
+  // Serving both revisions, a message with no sign of 2026-07-28 (no protocol version in _meta, no Mcp-Method
+  // header, no 2026 MCP-Protocol-Version header) is 2025-era: the classifier would say so, at a cost per message.
   if (served === 'both' && !shows2026(headers, body)) return { to: '2025-11-25' };
   const outcome = classifyInboundRequestV2({
     httpMethod: 'POST',
