@@ -1,4 +1,5 @@
-// Public API of @nestmcp/core.
+// Public API of @nestmcp/core: contracts and what apps call. Containers (the in-memory stores but the event
+// store, the connection table, the endpoints) are internal: they are reached through these contracts and tokens.
 
 // The module and its tokens
 export { McpModule } from './mcp.module.js';
@@ -16,7 +17,6 @@ export {
   PROTECTED_RESOURCE_METADATA_PATH,
 } from './mcp.constants.js';
 export { McpMessages } from './mcp.messages.js';
-export { MODERN_PROTOCOL_VERSIONS } from './endpoint/revision-routing.js';
 
 // Decorators, option types, protocol types
 export * from './decorators/index.js';
@@ -30,7 +30,7 @@ export { McpContext, type McpLogger, type McpClientInputs } from './context/mcp-
 export type { McpHandlerArgs } from './execution/mcp-params.factory.js';
 export { McpExecutionContext } from './execution/mcp-execution-context.js';
 
-// Runtime registration, sessions, streams
+// Runtime registration (McpRegistry and the types of its methods) and the session service (counts, for health)
 export { McpRegistry } from './registry/mcp-registry.js';
 export type { McpHandlerFn, McpListKind, RegisteredTool } from './registry/mcp-registry.types.js';
 export { McpSessions } from './sessions/mcp-sessions.js';
@@ -47,7 +47,6 @@ export { McpErrorCode } from './mcp-error-codes.js';
 
 // Production
 export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
-export { DEFAULT_MCP_LIMITS, type ResolvedMcpLimits } from './options/mcp-limits.js';
 
 // Bearer auth
 export { McpAuthGuard } from './auth/mcp-auth.guard.js';

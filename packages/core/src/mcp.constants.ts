@@ -2,19 +2,15 @@
 export const MCP_TOOL_METADATA = 'nestmcp:tool';
 export const MCP_RESOURCE_METADATA = 'nestmcp:resource';
 export const MCP_PROMPT_METADATA = 'nestmcp:prompt';
-/** Parameter metadata of `@McpArgs()` / `@McpCtx()` and the context type of MCP handlers for guards and interceptors. */
-export const MCP_PARAM_ARGS_METADATA = 'nestmcp:param-args';
+/** The context type of MCP handlers, for guards and interceptors (`context.getType() === 'mcp'`). */
 export const MCP_CONTEXT_TYPE = 'mcp';
 
 /** Header names of the Streamable HTTP transport (lower-case, as Node gives them). */
 export const MCP_SESSION_ID_HEADER = 'mcp-session-id';
 export const MCP_PROTOCOL_VERSION_HEADER = 'mcp-protocol-version';
-export const LAST_EVENT_ID_HEADER = 'last-event-id';
 
 /** Default path of the Streamable HTTP endpoint. */
 export const DEFAULT_STREAMABLE_HTTP_PATH = '/mcp';
-/** Protocol version assumed when a client sends no MCP-Protocol-Version header (spec 2025-11-25, transports). */
-export const DEFAULT_NEGOTIATED_PROTOCOL_VERSION = '2025-03-26';
 
 /** Default paths of the legacy HTTP+SSE transport (MCP 2024-11-05). */
 export const DEFAULT_SSE_PATH = '/sse';

@@ -1,4 +1,3 @@
 export { getHttpRequest } from './get-http-request.js';
 export { getHttpHeaders, type GetHttpHeadersOptions } from './get-http-headers.js';
 export { getMcpContext } from './get-mcp-context.js';
-export type { McpRequestContextStore } from './request-context.js';

@@ -9,9 +9,6 @@ import type { McpProtocolVersions } from '../interfaces/mcp-options.interface.js
 import type { McpRejection } from '../http/mcp-rejection.js';
 import { REV_2026_PROTOCOL_VERSIONS, type Rev2026Message } from '../rev-2026-07-28/rev-2026-message.js';
 
-/** The revisions the 2026-07-28 path serves (public name). */
-export const MODERN_PROTOCOL_VERSIONS = REV_2026_PROTOCOL_VERSIONS;
-
 /** Where a POSTed message goes: the 2025-11-25 path, the 2026-07-28 path, or nowhere (refused, or accepted and dropped). */
 export type RevisionRoute =
   | { to: '2025-11-25' }

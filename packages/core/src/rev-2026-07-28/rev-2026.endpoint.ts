@@ -98,7 +98,8 @@ export class Rev2026Endpoint {
   private listen(exchange: HttpExchange, message: Rev2026Message): void {
     const id = message.id!;
     const filter = parseListenFilter(message.params);
-    const response = new McpResponseWriter(exchange.res, 'sse', {}, this.options.limits.maxStreamBufferBytes);
+    // `auto`: an invalid filter is answered with one JSON body; a valid one opens the event stream.
+    const response = new McpResponseWriter(exchange.res, 'auto', {}, this.options.limits.maxStreamBufferBytes);
     if (!response.isOpen) return;
     if (!filter) return response.finish(invalidListenFilter(id));
     const uris = filter.resourceSubscriptions ?? [];

@@ -3,9 +3,10 @@ import { McpMessages } from '../mcp.messages.js';
 import type { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { checkJsonRpcBody } from './json-rpc-message.js';
 import { isJsonContentType, parsedBody, type HttpExchange } from '../http/http-exchange.js';
-import { sendJsonRpcError } from '../http/mcp-rejection.js';
+import { sendJsonRpcError, writeRejection } from '../http/mcp-rejection.js';
 import { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
 import type { ResolvedMcpLimits } from '../options/mcp-limits.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
 
 /** The body of an MCP POST: the one the MCP gate or the platform's parser left, else read here up to `limit`. */
 async function readMcpBody(exchange: HttpExchange, limit: number): Promise<BodyOutcome> {
@@ -25,7 +26,7 @@ export async function receiveMcpMessage(
 ): Promise<JSONRPCMessage | undefined> {
   const { req, res } = exchange;
   if (!isJsonContentType(req.headers['content-type'])) {
-    sendJsonRpcError(res, 415, -32000, McpMessages.unsupportedMediaType());
+    sendJsonRpcError(res, 415, McpErrorCode.ServerError, McpMessages.unsupportedMediaType());
     return undefined;
   }
   const read = await readMcpBody(exchange, limits.maxBodyBytes);
@@ -35,7 +36,7 @@ export async function receiveMcpMessage(
   }
   const checked = checkJsonRpcBody(read.value, limits.maxJsonDepth);
   if (!checked.ok) {
-    sendJsonRpcError(res, checked.status, checked.code, checked.message, {}, checked.id);
+    writeRejection(res, checked.rejection);
     return undefined;
   }
   // Per-item scopes and public items are checked at the HTTP level, before dispatch (every transport, both eras).

@@ -8,9 +8,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpMessages } from '../mcp.messages.js';
 import { nestsDeeperThan } from './mcp-body-parser.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
+import type { McpRejection } from '../http/mcp-rejection.js';
 
-const INVALID_REQUEST = -32600;
-const INVALID_PARAMS = -32602;
+const INVALID_REQUEST = McpErrorCode.InvalidRequest;
+const INVALID_PARAMS = McpErrorCode.InvalidParams;
 
 /** Whether a parsed body is one JSON-RPC 2.0 message (request, notification or response), checked cheaply. */
 export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
@@ -42,9 +44,11 @@ function protocolAccepts(message: JSONRPCMessage): boolean {
   return isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
 }
 
-export type JsonRpcBodyCheck =
-  | { ok: true; message: JSONRPCMessage }
-  | { ok: false; status: number; code: number; message: string; id: RequestId | null };
+export type JsonRpcBodyCheck = { ok: true; message: JSONRPCMessage } | { ok: false; rejection: McpRejection };
+
+function refuse(code: number, message: string, id: RequestId | null): JsonRpcBodyCheck {
+  return { ok: false, rejection: { status: 400, code, message, id } };
+}
 
 /**
  * Checks a parsed POST body before any transport sees it: one JSON-RPC message (batches refused: MCP 2025-06-18
@@ -52,13 +56,13 @@ export type JsonRpcBodyCheck =
  * dropped silently, leaving the client waiting).
  */
 export function checkJsonRpcBody(body: unknown, maxDepth: number): JsonRpcBodyCheck {
-  if (Array.isArray(body)) return { ok: false, status: 400, code: INVALID_REQUEST, message: McpMessages.batchNotSupported(), id: null };
-  if (!isJsonRpcMessage(body)) return { ok: false, status: 400, code: INVALID_REQUEST, message: McpMessages.invalidJsonRpc(), id: null };
+  if (Array.isArray(body)) return refuse(INVALID_REQUEST, McpMessages.batchNotSupported(), null);
+  if (!isJsonRpcMessage(body)) return refuse(INVALID_REQUEST, McpMessages.invalidJsonRpc(), null);
   const id = 'id' in body ? (body.id ?? null) : null;
-  if (nestsDeeperThan(body, maxDepth)) return { ok: false, status: 400, code: INVALID_REQUEST, message: McpMessages.tooDeep(maxDepth), id };
+  if (nestsDeeperThan(body, maxDepth)) return refuse(INVALID_REQUEST, McpMessages.tooDeep(maxDepth), id);
   if (!protocolAccepts(body)) {
     const method = 'method' in body ? body.method : 'response';
-    return { ok: false, status: 400, code: INVALID_PARAMS, message: McpMessages.invalidParams(method, McpMessages.invalidMessageShape()), id };
+    return refuse(INVALID_PARAMS, McpMessages.invalidParams(method, McpMessages.invalidMessageShape()), id);
   }
   return { ok: true, message: body };
 }

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { httpExceptionMessage } from '../operations/mcp-error-mapper.js';
 import { McpMessages } from '../mcp.messages.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
 
 /**
  * Renders exceptions thrown on MCP routes (by guards, pipes, or the endpoint itself) as JSON-RPC error
@@ -21,9 +22,9 @@ export class McpHttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return sendJsonRpcError(res, status, -32000, McpMessages.httpError(status, httpExceptionMessage(exception)));
+      return sendJsonRpcError(res, status, McpErrorCode.ServerError, McpMessages.httpError(status, httpExceptionMessage(exception)));
     }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    sendJsonRpcError(res, 500, -32603, McpMessages.internalError());
+    sendJsonRpcError(res, 500, McpErrorCode.InternalError, McpMessages.internalError());
   }
 }
