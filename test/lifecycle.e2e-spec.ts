@@ -283,6 +283,13 @@ describe('one lifecycle for every transport (issue 11)', () => {
       const session = await openSession(app.port);
       const call = openStream(app.port, { method: 'POST', headers: { ...MCP_POST_HEADERS, 'mcp-session-id': session }, body: rpc(1, 'tools/call', { name: 'wait', arguments: {} }) });
       await waitFor(() => app.tools.waiting.size === 1, 5000, 'the call to start');
+      // A 2026-07-28 call whose handler ignores cancellation: its response must not keep the server from closing.
+      const stubborn = openStream(app.port, {
+        method: 'POST',
+        headers: headers2026('tools/call', 'stubbornly'),
+        body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'stubbornly', arguments: {}, _meta: meta2026() } }),
+      });
+      await waitFor(() => app.tools.stubborn.size === 1, 5000, 'the 2026 call to start');
       const closing = app.app.close();
       await sleep(100);
       const sseRefused = await rawRequest(app.port, { method: 'GET', path: '/sse', headers: { accept: 'text/event-stream' } });
@@ -290,11 +297,13 @@ describe('one lifecycle for every transport (issue 11)', () => {
       const listenRefused = await post2026(app.port, 'subscriptions/listen', { notifications: { toolsListChanged: true } });
       expect(listenRefused.status).toBe(503);
       await listening.ended;
-      app.tools.releaseAll();
+      for (const release of [...app.tools.waiting]) release();
       await call.ended;
       expect(call.text()).toContain('released');
       await closing;
       await sse.ended;
+      await stubborn.ended;
+      app.tools.releaseAll();
     }, 20_000);
   });
 

@@ -40,8 +40,8 @@ const logger = new Logger('McpLifecycle');
 export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private drainingSince?: number;
   private sweeper?: NodeJS.Timeout;
-  /** Requests served without a session (stateless 2025, 2026-07-28) that have not ended. */
-  private sessionless = 0;
+  /** Responses of requests served without a session (stateless 2025, 2026-07-28) that have not ended. */
+  private readonly sessionless = new Set<McpOpenStream>();
   private readonly openStreams = new Set<McpOpenStream>();
   private closed = false;
 
@@ -99,13 +99,13 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     return { status: 429, code: McpErrorCode.ServerError, message: McpMessages.tooManyStreams(limit), headers: retry, id };
   }
 
-  /** Counts a request without a session until `end` is called, so drain waits for it. */
-  beginRequest(): void {
-    this.sessionless++;
-  }
-
-  endRequest(): void {
-    this.sessionless--;
+  /**
+   * Counts a request without a session (its response) until the returned function is called, so drain waits for
+   * it; a request still running when the drain time is up has its response ended.
+   */
+  holdRequest(response: McpOpenStream): () => void {
+    this.sessionless.add(response);
+    return () => this.sessionless.delete(response);
   }
 
   /** Holds a stream outside any session until it ends; drain ends it. Returns the function that lets it go. */
@@ -116,12 +116,12 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
 
   /** Requests waiting for their answer: in sessions, stateless and 2026-07-28 ones. */
   get pendingRequests(): number {
-    return this.sessions.pendingRequests + this.sessionless;
+    return this.sessions.pendingRequests + this.sessionless.size;
   }
 
   /** Open responses: session streams and answers, sessionless requests, listen streams. */
   get streams(): number {
-    return this.sessions.openStreams + this.sessionless + this.openStreams.size;
+    return this.sessions.openStreams + this.sessionless.size + this.openStreams.size;
   }
 
   /**
@@ -150,17 +150,24 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     while (this.pendingRequests > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
     await this.sessions.closeAll();
     this.endOpenStreams();
+    this.endSessionless();
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
     await this.sessions.closeAll();
     this.endOpenStreams();
+    this.endSessionless();
     if (this.closed) return;
     this.closed = true;
     for (const store of this.ownedStores.list) {
       await Promise.resolve(store.close?.()).catch((error: unknown) => logger.warn(`closing a store: ${String(error)}`));
     }
+  }
+
+  private endSessionless(): void {
+    for (const response of [...this.sessionless]) response.end();
+    this.sessionless.clear();
   }
 
   private endOpenStreams(): void {

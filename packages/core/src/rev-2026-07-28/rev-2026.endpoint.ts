@@ -65,14 +65,14 @@ export class Rev2026Endpoint {
       await server.close();
       return;
     }
-    this.lifecycle.beginRequest();
+    const release = this.lifecycle.holdRequest(response);
     const timer = this.deadline(response, transport, message.id);
     try {
       runInMcpRequestContext(store, () => transport.deliver(message));
       await response.done;
     } finally {
       clearTimeout(timer);
-      this.lifecycle.endRequest();
+      release();
     }
   }
 

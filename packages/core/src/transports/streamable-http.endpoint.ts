@@ -157,15 +157,13 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     if (!isRequest(message)) return sendEmpty(exchange.res, 202);
     const admission = this.lifecycle.admitWork();
     if (admission !== 'open') return writeRejection(exchange.res, this.lifecycle.refusal(admission, message.id));
-    this.lifecycle.beginRequest();
-    try {
-      const connection = await this.statelessPool.acquire();
-      const stream = this.run(exchange, undefined, () => this.deliver(exchange, connection.transport, message, {}));
-      const answer = await stream?.done;
-      this.statelessPool.release(connection, message.method, answer !== undefined);
-    } finally {
-      this.lifecycle.endRequest();
-    }
+    const connection = await this.statelessPool.acquire();
+    const stream = this.run(exchange, undefined, () => this.deliver(exchange, connection.transport, message, {}));
+    if (!stream) return this.statelessPool.release(connection, message.method, false);
+    const release = this.lifecycle.holdRequest(stream);
+    const answer = await stream.done;
+    release();
+    this.statelessPool.release(connection, message.method, answer !== undefined);
   }
 
   private async openStateless(): Promise<McpStatelessConnection> {
