@@ -19,6 +19,7 @@ import { resolveSseOptions, resolveStreamableHttpOptions } from './transports/tr
 import { ModernDispatcher } from './modern/modern-dispatcher.js';
 import { ModernEndpoint } from './modern/modern-endpoint.js';
 import { McpHttpGate } from './transports/mcp-http-gate.js';
+import { McpServedRoutes } from './transports/mcp-served-routes.js';
 import { McpHealth } from './health/mcp-health.js';
 import { createMcpHealthController, resolveHealthPath } from './health/mcp-health.controller.js';
 import { McpAuthenticator } from './auth/mcp-authenticator.js';
@@ -47,6 +48,7 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     SseEndpoint,
     ModernDispatcher,
     ModernEndpoint,
+    McpServedRoutes,
     McpHttpGate,
     McpHealth,
     // Bearer auth (inactive unless the options have `auth`)

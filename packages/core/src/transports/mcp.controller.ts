@@ -4,10 +4,11 @@ import { SseEndpoint } from './sse.endpoint.js';
 import { McpHttpExceptionFilter } from './mcp-http-exception.filter.js';
 import { McpServerAuthGuard } from '../auth/mcp-auth.guard.js';
 import type { ResolvedSseOptions, ResolvedStreamableHttpOptions } from './transport-options.js';
-import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from './mcp-http-gate.js';
+import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY, McpHttpGate } from './mcp-http-gate.js';
+import { sendEmpty, toHttpExchange } from './http-exchange.js';
 
 type Endpoints = { streamable: StreamableHttpEndpoint; sse: SseEndpoint };
-type Route = [name: string, decorator: MethodDecorator, endpoint: keyof Endpoints, method: string, path: string];
+type Route = [name: string, decorator: MethodDecorator, endpoint: keyof Endpoints | 'allow', method: string, path: string];
 
 /**
  * Makes the controller of one MCP server, with its paths from the module options. It is an ordinary Nest
@@ -25,6 +26,7 @@ export function createMcpController(
     constructor(
       @Inject(StreamableHttpEndpoint) readonly streamable: StreamableHttpEndpoint,
       @Inject(SseEndpoint) readonly sse: SseEndpoint,
+      @Inject(McpHttpGate) readonly gate: McpHttpGate,
     ) {}
   }
 
@@ -42,11 +44,17 @@ export function createMcpController(
     routes.push(
       ['sseOpen', Get(sse.path), 'sse', 'open', sse.path],
       ['sseMessage', Post(sse.messagesPath), 'sse', 'message', sse.messagesPath],
+      // So that the gate answers CORS preflights there on every platform (Fastify routes OPTIONS only to a route).
+      ['sseOptions', Options(sse.path), 'allow', 'GET, OPTIONS', sse.path],
+      ['sseMessageOptions', Options(sse.messagesPath), 'allow', 'POST, OPTIONS', sse.messagesPath],
     );
   }
   const prototype = McpController.prototype as unknown as Record<string, unknown>;
   for (const [name, route, endpoint, method, path] of routes) {
-    prototype[name] = function (this: McpController, request: unknown, reply: unknown) {
+    prototype[name] = async function (this: McpController, request: unknown, reply: unknown) {
+      // The gate has checked the request before the app's parsers and guards; this makes sure of it.
+      if (!(await this.gate.admitInRoute(request, reply, path))) return;
+      if (endpoint === 'allow') return sendEmpty(toHttpExchange(request, reply).res, 204, { allow: method });
       const target = this[endpoint] as unknown as Record<string, (request: unknown, reply: unknown) => Promise<void>>;
       return target[method].call(target, request, reply);
     };
