@@ -76,6 +76,8 @@ export const McpMessages = {
   invalidToolArguments: (tool: string, detail: string) => `Invalid arguments for tool "${tool}": ${detail}`,
   missingPromptArgument: (prompt: string, name: string) => `Missing required argument "${name}" for prompt "${prompt}".`,
   invalidPromptArguments: (prompt: string, detail: string) => `Invalid arguments for prompt "${prompt}": ${detail}`,
+  undeclaredProperties: (dto: string, paths: string[]) =>
+    `${paths.map((path) => JSON.stringify(path)).join(', ')} ${paths.length === 1 ? 'is' : 'are'} not declared by ${dto}`,
   invalidToolOutput: (tool: string, detail: string) =>
     `Tool "${tool}" returned a value that does not match its output schema: ${detail}`,
   toolFailed: (tool: string, detail: string) => `Tool "${tool}" failed: ${detail}`,

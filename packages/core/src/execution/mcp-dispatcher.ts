@@ -42,7 +42,7 @@ import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpContext } from './mcp-context.js';
 import { McpSessionState } from './mcp-session-state.js';
 import { toCallToolResult, toGetPromptResult, toReadResourceResult, toolErrorResult } from './mcp-results.js';
-import { toMcpError, toolErrorText } from './mcp-error-mapper.js';
+import { throwWithBareMessage, toMcpError, toolErrorText } from './mcp-error-mapper.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 type Handled = Promise<Result>;
@@ -132,7 +132,7 @@ export class McpDispatcher {
     // Its ping parses params into a -32603 on wrong types; ours answers -32602, as for every method.
     server.removeRequestHandler('logging/setLevel');
     server.removeRequestHandler('ping');
-    server.fallbackRequestHandler = (request, extra) => this.handle(request, extra, server, state);
+    server.fallbackRequestHandler = (request, extra) => this.handle(request, extra, server, state).catch(throwWithBareMessage);
   }
 
   private async handle(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState): Handled {
