@@ -1,4 +1,8 @@
-import { VersioningType, type INestApplication } from '@nestjs/common';
+import { Module, RequestMethod, VersioningType, type INestApplication, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Test } from '@nestjs/testing';
+import { McpModule, McpSessions } from '@nestmcp/core';
+import { HardeningTools } from './fixtures/hardening-tools.js';
 import { PLATFORMS, startHardeningApp, type HardeningApp } from './fixtures/hardening-app.js';
 import { MCP_POST_HEADERS, initializeBody, messagesOf, rawRequest, type RawRequest } from './fixtures/raw-http.js';
 
@@ -157,5 +161,59 @@ describe.each(PLATFORMS)('the MCP gate follows the served route (%s)', (platform
       expect(foreign.status).toBe(403);
       expect(app.sessions.size).toBe(sessions);
     });
+  });
+});
+
+/** An app middleware that reads JSON bodies itself, and one that rewrites an old URL to the MCP path. */
+function ownJsonParser(req: IncomingMessage & { body?: unknown }, _res: ServerResponse, next: () => void) {
+  if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/json')) return next();
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    req.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    next();
+  });
+}
+
+@Module({})
+class RewriteModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer
+      .apply((req: IncomingMessage, _res: ServerResponse, next: () => void) => {
+        if (req.url?.startsWith('/old-mcp')) req.url = `/mcp${req.url.slice('/old-mcp'.length)}`;
+        next();
+      })
+      .forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+}
+
+describe('apps that route or read bodies in ways the gate cannot see (express)', () => {
+  let app: INestApplication;
+  let port: number;
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [McpModule.forRoot({ name: 'rewrites', version: '1.0.0' }), RewriteModule],
+      providers: [HardeningTools],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.use(ownJsonParser);
+    await app.listen(0, '127.0.0.1');
+    port = (app.getHttpServer().address() as { port: number }).port;
+  });
+  afterAll(() => app.close());
+
+  it('serves a body an unknown parser in front of the gate has read', async () => {
+    const response = await rawRequest(port, { headers: MCP_POST_HEADERS, body: initializeBody() });
+    expect(response.status).toBe(200);
+  });
+
+  it('checks Host and Origin in the route when a middleware after the gate rewrote the URL', async () => {
+    const sessions = app.get(McpSessions).size;
+    const good = await rawRequest(port, { path: '/old-mcp', headers: MCP_POST_HEADERS, body: initializeBody() });
+    expect(good.status).toBe(200);
+    const evil = await rawRequest(port, { path: '/old-mcp', headers: { ...MCP_POST_HEADERS, host: 'evil.example', origin: 'http://evil.example' }, body: initializeBody() });
+    expect(evil.status).toBe(403);
+    expect(messagesOf(evil)[0].error.message).toContain('Forbidden: host');
+    expect(app.get(McpSessions).size).toBe(sessions + 1);
   });
 });

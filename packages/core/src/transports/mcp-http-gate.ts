@@ -161,8 +161,10 @@ export class McpHttpGate {
   private async gateRequest(req: IncomingMessage, res: ServerResponse, route: McpServedRoute): Promise<false | undefined | { value: unknown }> {
     markServedRoute(req, route);
     if (!this.answerHeaders(req, res, route)) return false;
-    const request = req as IncomingMessage & Record<symbol, boolean> & { _body?: boolean };
-    if (req.method !== 'POST' || request[BODY_READ] || request._body || !isJsonContentType(req.headers['content-type'])) return undefined;
+    const request = req as IncomingMessage & Record<symbol, boolean> & { _body?: boolean; body?: unknown };
+    if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) return undefined;
+    // Read already (here, or by a parser in front of the gate): reading again would wait for an end that has passed.
+    if (request[BODY_READ] || request._body || request.body !== undefined || req.readableEnded) return undefined;
     request[BODY_READ] = true;
     const outcome = await readJsonBody(req, this.limits.maxBodyBytes);
     if (outcome.ok) return { value: outcome.value };
