@@ -217,3 +217,31 @@ describe('apps that route or read bodies in ways the gate cannot see (express)',
     expect(app.get(McpSessions).size).toBe(sessions + 1);
   });
 });
+
+describe('an app that serves Nest from an HTTP server of its own (express)', () => {
+  let app: INestApplication;
+  let server: import('node:http').Server;
+  let port: number;
+  beforeAll(async () => {
+    const { createServer } = await import('node:http');
+    const moduleRef = await Test.createTestingModule({
+      imports: [McpModule.forRoot({ name: 'own-server', version: '1.0.0' })],
+      providers: [HardeningTools],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    server = createServer(app.getHttpAdapter().getInstance());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await app.close();
+  });
+
+  it('still checks the Host on a loopback listener', async () => {
+    expect((await rawRequest(port, { headers: MCP_POST_HEADERS, body: initializeBody() })).status).toBe(200);
+    const evil = await rawRequest(port, { headers: { ...MCP_POST_HEADERS, host: 'evil.example' }, body: initializeBody() });
+    expect(evil.status).toBe(403);
+  });
+});

@@ -122,7 +122,7 @@ export class McpHttpGate {
 
   /** Checks Host and Origin and applies CORS. Sets CORS headers on `res`; says whether to go on. */
   admit(req: IncomingMessage, res: ServerResponse): Decision {
-    const verdict = checkOrigin(req, this.policy, this.isLoopbackServer());
+    const verdict = checkOrigin(req, this.policy, this.isLoopbackServer(req));
     if (!verdict.ok) return { kind: 'reject', status: 403, code: SERVER_ERROR, message: verdict.message };
     if (this.cors && verdict.origin) {
       if (McpCors.isPreflight(req)) return { kind: 'preflight', headers: this.cors.preflightHeaders(verdict.origin) };
@@ -307,11 +307,19 @@ export class McpHttpGate {
     return undefined;
   }
 
-  /** Whether the app listens on a loopback address (known once it listens; a pipe counts as local). */
-  private isLoopbackServer(): boolean {
+  /**
+   * Whether the app listens on a loopback address (known once it listens; a pipe counts as local). An app that
+   * serves Nest's handler from an HTTP server of its own (`app.init()`, then `http.createServer(...).listen()`)
+   * leaves Nest's server unbound: then the address the request's connection arrived on tells.
+   */
+  private isLoopbackServer(req: IncomingMessage): boolean {
     if (this.loopbackServer !== undefined) return this.loopbackServer;
     const address = this.adapterHost?.httpAdapter?.getHttpServer?.()?.address?.();
-    if (!address) return false;
+    if (!address) {
+      // No address at all (a serverless bridge's fake socket): not known to be local, as before it listens.
+      const local = req.socket?.localAddress;
+      return local !== undefined && isLoopbackAddress(local);
+    }
     this.loopbackServer = typeof address === 'string' || isLoopbackAddress(address.address);
     if (!this.loopbackServer && !this.policy.allowedHosts) {
       this.logger.warn(McpMessages.noHostCheck(typeof address === 'string' ? address : address.address));
