@@ -58,7 +58,8 @@ export function createMcpController(
       const target = this[endpoint] as unknown as Record<string, (request: unknown, reply: unknown) => Promise<void>>;
       return target[method].call(target, request, reply);
     };
-    // On Fastify, marks the route for McpHttpGate (body limit, origin check, JSON-RPC body errors).
+    // Marks the route for McpHttpGate: Fastify reads it as route config, and Nest copies it onto the handler it
+    // registers on every platform, where McpServedRoutes finds it in Express's router.
     Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { [MCP_FASTIFY_ROUTE_KEY]: path }, prototype[name] as object);
     const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
     route(prototype, name, descriptor);
