@@ -41,12 +41,14 @@ describe('McpAuthGuard (bearer tokens on MCP routes)', () => {
   });
   afterAll(() => app.close());
 
-  async function expectUnauthorized(response: Response, description?: RegExp): Promise<void> {
+  /** `credentials`: the request tried a bearer token, so the challenge names the error (RFC 6750 §3.1). */
+  async function expectUnauthorized(response: Response, description?: RegExp, credentials = true): Promise<void> {
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toContain('application/json');
     const challenge = response.headers.get('www-authenticate')!;
     expect(challenge).toMatch(/^Bearer /);
-    expect(challenge).toContain('error="invalid_token"');
+    if (credentials) expect(challenge).toContain('error="invalid_token"');
+    else expect(challenge).not.toContain('error=');
     expect(challenge).toContain(`resource_metadata="${url('/.well-known/oauth-protected-resource/mcp').href}"`);
     const body = await message(response);
     expect(body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
@@ -54,12 +56,12 @@ describe('McpAuthGuard (bearer tokens on MCP routes)', () => {
   }
 
   it('refuses a request without a token with 401, a challenge pointing to the metadata and a JSON-RPC body', async () => {
-    await expectUnauthorized(await post(url(), INITIALIZE), /needs a bearer token/);
+    await expectUnauthorized(await post(url(), INITIALIZE), /needs a bearer token/, false);
   });
 
   it('guards GET and DELETE too', async () => {
-    await expectUnauthorized(await fetch(url(), { headers: { accept: 'text/event-stream', 'mcp-session-id': 'x' } }));
-    await expectUnauthorized(await fetch(url(), { method: 'DELETE', headers: { 'mcp-session-id': 'x' } }));
+    await expectUnauthorized(await fetch(url(), { headers: { accept: 'text/event-stream', 'mcp-session-id': 'x' } }), undefined, false);
+    await expectUnauthorized(await fetch(url(), { method: 'DELETE', headers: { 'mcp-session-id': 'x' } }), undefined, false);
   });
 
   it.each([
@@ -67,7 +69,7 @@ describe('McpAuthGuard (bearer tokens on MCP routes)', () => {
     ['another scheme', { authorization: 'Basic YWxpY2U6c2VjcmV0' }],
     ['an empty bearer token', { authorization: 'Bearer ' }],
   ])('refuses %s with 401', async (_case, headers) => {
-    await expectUnauthorized(await post(url(), INITIALIZE, headers));
+    await expectUnauthorized(await post(url(), INITIALIZE, headers), undefined, !headers.authorization.startsWith('Basic'));
   });
 
   it('refuses an expired token', async () => {
@@ -102,7 +104,7 @@ describe('McpAuthGuard (bearer tokens on MCP routes)', () => {
     const token = await signToken();
     const inQuery = url();
     inQuery.searchParams.set('access_token', token);
-    await expectUnauthorized(await post(inQuery, INITIALIZE));
+    await expectUnauthorized(await post(inQuery, INITIALIZE), undefined, false);
   });
 
   it('serves a valid token, and the SDK client connects with it', async () => {
@@ -157,7 +159,7 @@ describe('McpAuthGuard (bearer tokens on MCP routes)', () => {
   it('protects a user route with McpAuthGuard.forServer(), with the token on req.user', async () => {
     const refused = await fetch(url('/admin-api/profile'));
     expect(refused.status).toBe(401);
-    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer scope="admin", resource_metadata="/);
     const ok = await fetch(url('/admin-api/profile'), { headers: bearer('admin-token') });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ subject: 'root', scopes: ['admin'] });

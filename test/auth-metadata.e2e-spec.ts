@@ -59,7 +59,8 @@ describe('protected resource metadata (RFC 9728)', () => {
         resource_name: 'Secure notes',
         resource_documentation: 'https://docs.test/mcp',
       });
-      expect(await metadata(url(WELL_KNOWN))).toEqual(document);
+      // The bare well-known URL would describe the root resource (RFC 9728 §3.3), and this one is /api/mcp.
+      expect((await fetch(url(WELL_KNOWN))).status).toBe(404);
       expect((await fetch(url(`/api${WELL_KNOWN}/api/mcp`))).status).toBe(404);
     });
 
@@ -126,7 +127,8 @@ describe('protected resource metadata (RFC 9728)', () => {
       expect(document.resource).toBe('https://mcp.example.com/v1/mcp');
       const response = await post(new URL('/v1/mcp', base), INITIALIZE, forwarded);
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      // No credentials: no error code (RFC 6750 §3.1).
+      expect(response.headers.get('www-authenticate')).not.toContain('error=');
       expect(challengeMetadataUrl(response)).toBe(`https://mcp.example.com${WELL_KNOWN}/v1/mcp`);
       expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
     });

@@ -106,7 +106,8 @@ describe('per-tool authorization and getAccessToken()', () => {
       for (const request of [rpc('tools/call', { name: 'ping' }), rpc('resources/read', { uri: 'secure://open' }), rpc('tools/call', { name: 'nope' })]) {
         const response = await post(url(), request, { 'mcp-session-id': session });
         expect(response.status).toBe(401);
-        expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+        // The caller sent no token: the challenge has no error code (RFC 6750 §3.1).
+        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="/);
         expect(await message(response)).toMatchObject({ id: request.id, error: { code: -32000 } });
       }
     });

@@ -42,7 +42,8 @@ describe('bearer auth on the legacy SSE transport', () => {
   it('refuses the stream without a token (401 with a challenge)', async () => {
     const response = await fetch(url('/sse'), { headers: { accept: 'text/event-stream' } });
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    // No credentials: a challenge without an error code (RFC 6750 §3.1).
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="/);
     await response.text();
   });
 

@@ -63,6 +63,10 @@ export const McpMessages = {
   invalidMessageShape: () =>
     'the message is not of a shape MCP accepts: the id must be a string or a safe integer, params an object whose _meta (if any) is an object with a string or number progressToken, and no other members than jsonrpc, id, method and params (or result/error for responses).',
   forbiddenJsonKey: () => 'Invalid Request: the body contains a forbidden "__proto__" or "constructor.prototype" key.',
+  corsCredentialsWithAnyOrigin: () =>
+    'McpModule: "cors.credentials: true" with "allowedOrigins: [\'*\']" would let every web site call this MCP server with its users\' cookies and HTTP credentials. List the origins that may (allowedOrigins: [\'https://app.example.com\']), or turn credentials off.',
+  gateInRoute: (path: string) =>
+    `The MCP route ${path} was reached without passing the MCP HTTP gate first (an app-level router or body parser the gate does not know?): its Host/Origin checks and body limit now run inside the route, after the app's middleware and guards.`,
   noHostCheck: (address: string) =>
     `MCP server listens on ${address}, not a loopback address, and "allowedHosts" is not set: the Host header is not checked (DNS-rebinding protection off). Set "allowedHosts" in production.`,
 
@@ -74,6 +78,8 @@ export const McpMessages = {
   invalidToolArguments: (tool: string, detail: string) => `Invalid arguments for tool "${tool}": ${detail}`,
   missingPromptArgument: (prompt: string, name: string) => `Missing required argument "${name}" for prompt "${prompt}".`,
   invalidPromptArguments: (prompt: string, detail: string) => `Invalid arguments for prompt "${prompt}": ${detail}`,
+  undeclaredProperties: (dto: string, paths: string[]) =>
+    `${paths.map((path) => JSON.stringify(path)).join(', ')} ${paths.length === 1 ? 'is' : 'are'} not declared by ${dto}`,
   invalidToolOutput: (tool: string, detail: string) =>
     `Tool "${tool}" returned a value that does not match its output schema: ${detail}`,
   toolFailed: (tool: string, detail: string) => `Tool "${tool}" failed: ${detail}`,

@@ -21,6 +21,7 @@ import { McpLifecycle } from './lifecycle/mcp-lifecycle.js';
 import { StreamableHttpEndpoint } from './transports/streamable-http.endpoint.js';
 import { SseEndpoint } from './transports/sse.endpoint.js';
 import { McpHttpGate } from './transports/mcp-http-gate.js';
+import { McpServedRoutes } from './http/mcp-served-routes.js';
 import { Rev2026Dispatcher } from './rev-2026-07-28/rev-2026.dispatcher.js';
 import { Rev2026Endpoint } from './rev-2026-07-28/rev-2026.endpoint.js';
 import { McpEndpoint } from './endpoint/mcp-endpoint.js';
@@ -64,6 +65,7 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     SseEndpoint,
     Rev2026Endpoint,
     McpEndpoint,
+    McpServedRoutes,
     McpHttpGate,
     McpHealth,
     // Bearer auth (inactive unless the options have `auth`)

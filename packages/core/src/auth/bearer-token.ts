@@ -14,3 +14,13 @@ export function bearerTokenFrom(headers: IncomingHttpHeaders): string | undefine
 export function hasAuthorizationHeader(headers: IncomingHttpHeaders): boolean {
   return headers.authorization !== undefined;
 }
+
+/**
+ * Whether the request tried bearer authentication (an Authorization header with the Bearer scheme, valid or not).
+ * Without it the request "lacks any authentication information" for this server (RFC 6750 §3.1): another
+ * scheme is an unsupported method, and a challenge then carries no error code.
+ */
+export function triesBearerAuth(headers: IncomingHttpHeaders): boolean {
+  const header = headers.authorization;
+  return typeof header === 'string' && /^bearer(\s|$)/i.test(header.trimStart());
+}

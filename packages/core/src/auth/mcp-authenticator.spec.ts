@@ -46,9 +46,19 @@ describe('McpAuthenticator', () => {
     const auth = authenticator({ auth: { verifier: new StaticTokenVerifier({}), requiredScopes: ['a', 'b'], resource: 'https://public.test/mcp' } });
     const headers: Record<string, string> = {};
     const response = { headersSent: false, setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as ServerResponse;
-    auth.challenge(request, response, 'invalid_token', 'bad "token"');
+    auth.challenge({ ...request, headers: { authorization: 'Bearer x' } }, response, 'invalid_token', 'bad "token"');
     expect(headers['www-authenticate']).toBe(
       'Bearer error="invalid_token", error_description="bad \\"token\\"", scope="a b", resource_metadata="https://public.test/.well-known/oauth-protected-resource/mcp"',
     );
+  });
+
+  it('leaves the error out of the challenge of a request without bearer credentials (RFC 6750 §3.1)', () => {
+    const auth = authenticator({ auth: { verifier: new StaticTokenVerifier({}), resource: 'https://public.test/mcp' } });
+    for (const headers of [{}, { authorization: 'Basic YWxpY2U6c2VjcmV0' }]) {
+      const written: Record<string, string> = {};
+      const response = { headersSent: false, setHeader: (name: string, value: string) => (written[name] = value) } as unknown as ServerResponse;
+      auth.challenge({ ...request, headers }, response, 'invalid_token', 'no token');
+      expect(written['www-authenticate']).toBe('Bearer resource_metadata="https://public.test/.well-known/oauth-protected-resource/mcp"');
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import passport from 'passport';
 import type { ServerResponse } from 'node:http';
@@ -11,10 +11,12 @@ import { McpRegistry } from '../registry/mcp-registry.js';
 import { ANONYMOUS_ACCESS, mayUse, type McpAccess, type McpAccessRule } from '../registry/mcp-access.js';
 import { resolveStreamableHttpOptions } from '../options/transport-options.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
+import { McpServedRoutes, servedRouteOf } from '../http/mcp-served-routes.js';
 import { createJwtStrategy, jwtAlgorithms } from './jwt.strategy.js';
 import { createVerifierStrategy } from './bearer-token.strategy.js';
 import { getRequestAuth } from './request-auth.js';
 import { requestOrigin } from './request-origin.js';
+import { triesBearerAuth } from './bearer-token.js';
 
 /** A refused MCP request: 401 (no or bad token) or 403 (token lacks scopes), and the scopes that would do. */
 export interface McpAuthRefusal {
@@ -31,6 +33,12 @@ let strategyCount = 0;
 
 function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/** The path-inserted well-known URL path of a resource path (RFC 9728 section 3.1): the bare one for `/`. */
+function metadataPathOf(resourcePath: string): string {
+  const trimmed = resourcePath.replace(/\/+$/, '');
+  return `${PROTECTED_RESOURCE_METADATA_PATH}${trimmed}`;
 }
 
 function normalizePrefix(prefix: string | undefined): string {
@@ -54,6 +62,8 @@ export class McpAuthenticator implements OnApplicationShutdown {
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
     private readonly registry: McpRegistry,
     private readonly appConfig: ApplicationConfig,
+    /** Where the framework serves this server's routes (absent in unit tests: the path is then computed). */
+    @Optional() private readonly servedRoutes?: McpServedRoutes,
   ) {
     this.options = moduleOptions.auth;
     this.strategyName = `nestmcp:${moduleOptions.name}#${++strategyCount}`;
@@ -161,35 +171,53 @@ export class McpAuthenticator implements OnApplicationShutdown {
 
   // ---- challenges and metadata ----
 
-  /** Sets `WWW-Authenticate` (RFC 6750 §3, RFC 9728 §5.1) on the response, before it is written. */
+  /**
+   * Sets `WWW-Authenticate` (RFC 6750 §3, RFC 9728 §5.1) on the response, before it is written. A request that
+   * carried no bearer credentials (none, or another scheme) gets no `error` (RFC 6750 §3.1: the client did not
+   * know it had to authenticate, or how).
+   */
   challenge(request: unknown, response: ServerResponse, error: McpChallengeError, description: string, scopes: readonly string[] = this.requiredScopes): void {
-    const parts = [`error=${quoted(error)}`, `error_description=${quoted(description)}`];
+    const headers = (request as { headers?: ServerResponse['req']['headers'] } | undefined)?.headers ?? {};
+    const parts = triesBearerAuth(headers) ? [`error=${quoted(error)}`, `error_description=${quoted(description)}`] : [];
     if (scopes.length) parts.push(`scope=${quoted(scopes.join(' '))}`);
     parts.push(`resource_metadata=${quoted(this.metadataUrl(request))}`);
     if (!response.headersSent) response.setHeader('www-authenticate', `Bearer ${parts.join(', ')}`);
   }
 
-  /** Canonical URL of this server: `auth.resource`, or scheme + host + global prefix + MCP path of the request. */
-  resource(request: unknown): string {
-    return this.options?.resource ?? `${requestOrigin(request)}${this.localResourcePath()}`;
+  /**
+   * Canonical URL of this server: `auth.resource`, or scheme + host of the request + the path the resource is
+   * served at (`resourcePath`: by default the one the request came on, see `resourcePath()`).
+   */
+  resource(request: unknown, resourcePath: string = this.resourcePath(request)): string {
+    return this.options?.resource ?? `${requestOrigin(request)}${resourcePath}`;
+  }
+
+  /**
+   * The path of this server's resource for a request: the route it came on when that is the resource's route
+   * (so `/v2/mcp` under URI versioning names `/v2/mcp`), else the first path the resource is served at, as the
+   * framework registered it (global prefix and its `exclude`, versions, module paths included).
+   */
+  resourcePath(request?: unknown): string {
+    const served = servedRouteOf(request);
+    if (served && served.declared === this.servedRoutes?.resourceDeclared) return served.path;
+    return this.servedRoutes?.resourcePaths()[0] ?? this.localResourcePath();
   }
 
   /** Where this server's metadata is served: the path-inserted well-known URL of its resource (RFC 9728 §3.1). */
   metadataUrl(request: unknown): string {
     const resource = new URL(this.resource(request));
-    const path = resource.pathname === '/' ? '' : resource.pathname.replace(/\/$/, '');
-    return `${resource.origin}${PROTECTED_RESOURCE_METADATA_PATH}${path}`;
+    return `${resource.origin}${metadataPathOf(resource.pathname)}`;
   }
 
-  /** The RFC 9728 protected resource metadata document of this server. */
-  metadata(request: unknown): Record<string, unknown> {
+  /** The RFC 9728 protected resource metadata document of this server, for the resource served at `resourcePath`. */
+  metadata(request: unknown, resourcePath?: string): Record<string, unknown> {
     const options = this.options ?? {};
     const issuer = this.moduleOptions.auth?.jwt?.issuer;
     // Default: the JWT issuer, when it is a URL (issuer identifiers of OAuth servers are https URLs, RFC 8414).
     const authorizationServers = options.authorizationServers ?? (typeof issuer === 'string' && /^https?:\/\//.test(issuer) ? [issuer] : undefined);
     const scopes = options.scopesSupported ?? [...new Set([...this.requiredScopes, ...this.registry.scopesInUse()])];
     return {
-      resource: this.resource(request),
+      resource: this.resource(request, resourcePath),
       ...(authorizationServers && { authorization_servers: authorizationServers }),
       ...(scopes.length && { scopes_supported: scopes }),
       bearer_methods_supported: ['header'],
@@ -198,7 +226,7 @@ export class McpAuthenticator implements OnApplicationShutdown {
     };
   }
 
-  /** Path of the MCP endpoint as clients reach this app: global prefix (unless excluded) + transport path. */
+  /** Path of the MCP endpoint computed from the options (global prefix unless excluded + transport path), when the framework cannot tell. */
   localResourcePath(): string {
     const transports = this.moduleOptions.transports;
     const path =
@@ -207,14 +235,27 @@ export class McpAuthenticator implements OnApplicationShutdown {
     return `${excluded ? '' : normalizePrefix(this.appConfig.getGlobalPrefix())}${path}`;
   }
 
-  /** The metadata paths this app serves for this server: the path-inserted form of its local and canonical paths. */
-  metadataPaths(): string[] {
-    const paths = new Set([`${PROTECTED_RESOURCE_METADATA_PATH}${this.localResourcePath()}`]);
+  /**
+   * The metadata documents this app serves for this server: the path-inserted URL of each path its resource is
+   * served at, and of `auth.resource`. The bare `/.well-known/oauth-protected-resource` only for a resource at
+   * the root: a document there describes the origin's root resource (RFC 9728 §3.3), not one under a path.
+   */
+  metadataRoutes(): { path: string; resourcePath?: string }[] {
+    const served = this.servedRoutes?.resourcePaths() ?? [];
+    const routes: { path: string; resourcePath?: string }[] = (served.length ? served : [this.localResourcePath()]).map((resourcePath) => ({
+      path: metadataPathOf(resourcePath),
+      resourcePath,
+    }));
     if (this.options?.resource) {
-      const { pathname } = new URL(this.options.resource);
-      paths.add(`${PROTECTED_RESOURCE_METADATA_PATH}${pathname === '/' ? '' : pathname.replace(/\/$/, '')}`);
+      const path = metadataPathOf(new URL(this.options.resource).pathname);
+      if (!routes.some((route) => route.path === path)) routes.push({ path });
     }
-    return [...paths];
+    return routes;
+  }
+
+  /** The metadata paths this app serves for this server (see `metadataRoutes()`). */
+  metadataPaths(): string[] {
+    return this.metadataRoutes().map((route) => route.path);
   }
 
   private createStrategy(options: McpAuthOptions) {

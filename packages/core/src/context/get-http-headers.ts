@@ -1,6 +1,9 @@
 import { currentMcpRequestContext } from './request-context.js';
 
-/** Headers left out by default: hop-by-hop and transport headers, MCP's own, and the bearer token. */
+/**
+ * Headers left out by default: hop-by-hop (RFC 9110 §7.6.1) and transport headers, MCP's own, and credentials
+ * (the bearer token, cookies). Headers the request's `Connection` names are hop-by-hop too, and left out as well.
+ */
 const EXCLUDED = new Set([
   'host',
   'content-length',
@@ -19,7 +22,19 @@ const EXCLUDED = new Set([
   'mcp-name',
   'last-event-id',
   'authorization',
+  'cookie',
 ]);
+
+/** The header names a `Connection` header lists (`Connection: keep-alive, X-Token` names `x-token`). */
+function connectionOptions(connection: string | string[] | undefined): Set<string> {
+  const value = Array.isArray(connection) ? connection.join(',') : connection;
+  const names = new Set<string>();
+  for (const name of value?.split(',') ?? []) {
+    const trimmed = name.trim().toLowerCase();
+    if (trimmed) names.add(trimmed);
+  }
+  return names;
+}
 
 export interface GetHttpHeadersOptions {
   /** Return every header, the excluded ones included. */
@@ -30,17 +45,19 @@ export interface GetHttpHeadersOptions {
 
 /**
  * The headers of the HTTP request that carried the current MCP message, lower-cased, multi-value headers
- * joined with ", ". Hop-by-hop, transport and MCP headers and `authorization` are left out unless asked for,
- * so forwarding them to another service does not leak a token by accident. `{}` outside an MCP request.
+ * joined with ", ". Hop-by-hop headers (the fixed set, `proxy-*`, and every header `Connection` names),
+ * transport and MCP headers, `authorization` and `cookie` are left out unless asked for, so forwarding them to
+ * another service does not leak a credential by accident. `{}` outside an MCP request.
  */
 export function getHttpHeaders(options: GetHttpHeadersOptions = {}): Record<string, string> {
   const store = currentMcpRequestContext();
   if (!store) return {};
   const include = options.include ? new Set(options.include.map((name) => name.toLowerCase())) : undefined;
   const headers: Record<string, string> = {};
+  const hopByHop = options.all ? undefined : connectionOptions(store.raw.headers.connection);
   for (const [name, value] of Object.entries(store.raw.headers)) {
     if (value === undefined) continue;
-    if (!options.all && (EXCLUDED.has(name) || name.startsWith('proxy-')) && !include?.has(name)) continue;
+    if (!options.all && (EXCLUDED.has(name) || name.startsWith('proxy-') || hopByHop!.has(name)) && !include?.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;

@@ -2,11 +2,13 @@ import { Controller, Delete, Get, Inject, Options, Post, Req, Res, UseFilters, U
 import { McpHttpExceptionFilter } from '../transports/mcp-http-exception.filter.js';
 import { McpServerAuthGuard } from '../auth/mcp-auth.guard.js';
 import type { ResolvedSseOptions, ResolvedStreamableHttpOptions } from '../options/transport-options.js';
-import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from '../transports/mcp-http-gate.js';
+import { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY, McpHttpGate } from '../transports/mcp-http-gate.js';
+import { sendEmpty, toHttpExchange } from '../http/http-exchange.js';
 import { McpEndpoint } from './mcp-endpoint.js';
 
 type Handler = 'post' | 'get' | 'delete' | 'allow' | 'sseOpen' | 'sseMessage';
-type Route = [name: string, decorator: MethodDecorator, handler: Handler, path: string];
+/** A route: its method name on the controller, its decorator, what serves it (or the Allow header of an OPTIONS route), its path. */
+type Route = [name: string, decorator: MethodDecorator, handler: Handler | { allow: string }, path: string];
 
 /**
  * Makes the controller of one MCP server, with its paths from the module options. It is an ordinary Nest
@@ -22,7 +24,10 @@ export function createMcpController(
   // On the class, so it covers every route of the server (a no-op when the server has no `auth`).
   @UseGuards(McpServerAuthGuard)
   class McpController {
-    constructor(@Inject(McpEndpoint) readonly endpoint: McpEndpoint) {}
+    constructor(
+      @Inject(McpEndpoint) readonly endpoint: McpEndpoint,
+      @Inject(McpHttpGate) readonly gate: McpHttpGate,
+    ) {}
   }
 
   const routes: Route[] = [];
@@ -39,14 +44,21 @@ export function createMcpController(
     routes.push(
       ['sseOpen', Get(sse.path), 'sseOpen', sse.path],
       ['sseMessage', Post(sse.messagesPath), 'sseMessage', sse.messagesPath],
+      // So that the gate answers CORS preflights there on every platform (Fastify routes OPTIONS only to a route).
+      ['sseOptions', Options(sse.path), { allow: 'GET, OPTIONS' }, sse.path],
+      ['sseMessageOptions', Options(sse.messagesPath), { allow: 'POST, OPTIONS' }, sse.messagesPath],
     );
   }
   const prototype = McpController.prototype as unknown as Record<string, unknown>;
   for (const [name, route, handler, path] of routes) {
-    prototype[name] = function (this: McpController, request: unknown, reply: unknown) {
+    prototype[name] = async function (this: McpController, request: unknown, reply: unknown) {
+      // The gate has checked the request before the app's parsers and guards; this makes sure of it.
+      if (!(await this.gate.admitInRoute(request, reply, path))) return;
+      if (typeof handler !== 'string') return sendEmpty(toHttpExchange(request, reply).res, 204, { allow: handler.allow });
       return this.endpoint[handler](request, reply);
     };
-    // On Fastify, marks the route for McpHttpGate (body limit, origin check, JSON-RPC body errors).
+    // Marks the route for McpHttpGate: Fastify reads it as route config, and Nest copies it onto the handler it
+    // registers on every platform, where McpServedRoutes finds it in Express's router.
     Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { [MCP_FASTIFY_ROUTE_KEY]: path }, prototype[name] as object);
     const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
     route(prototype, name, descriptor);

@@ -34,6 +34,7 @@ import { McpContext, type McpContextExtra } from '../context/mcp-context.js';
 import { McpSessionState } from '../context/mcp-session-state.js';
 import { McpOperations, type McpInvocation } from '../operations/mcp-operations.js';
 import { McpOperationError } from '../operations/mcp-operation-error.js';
+import { throwWithBareMessage, wireError } from './mcp-wire-error.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -138,8 +139,9 @@ export class McpDispatcher {
     try {
       return await this.dispatch(request, extra, server, state);
     } catch (error) {
-      if (error instanceof McpOperationError) throw new McpError(error.code, error.message, error.data);
-      throw error;
+      // Errors leave with their bare message (no "MCP error N: " prefix), neutral ones as the SDK's McpError.
+      if (error instanceof McpOperationError) throw wireError(error.code, error.message, error.data);
+      return throwWithBareMessage(error);
     } finally {
       tracker?.requestSettled(request.id);
     }

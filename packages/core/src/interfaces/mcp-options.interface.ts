@@ -63,6 +63,16 @@ export interface McpTransportsOptions {
   sse?: McpSseOptions | false;
 }
 
+/** How class-validator DTO inputs of tools and prompts are checked (zod and JSON Schema inputs follow their schema). */
+export interface McpDtoValidationOptions {
+  /**
+   * Properties a DTO does not declare (no class-validator decorator) never reach the method: by default they are
+   * stripped, as `ValidationPipe({ whitelist: true })` does. `true`: refuse such a call with -32602 Invalid
+   * params naming them, as `forbidNonWhitelisted` does. Default `false`.
+   */
+  forbidNonWhitelisted?: boolean;
+}
+
 /** Options of one MCP server, given to `McpModule.forRoot()` or returned by the `forRootAsync()` factory. */
 export interface McpModuleOptions {
   /** Server name sent in the initialize result. Also the name `@McpTool({ server })` refers to. */
@@ -87,6 +97,8 @@ export interface McpModuleOptions {
    * Default: every provider of the application (narrowed by `@McpTool({ server })` where set).
    */
   include?: Type<unknown>[];
+  /** DTO inputs: what happens to properties the DTO does not declare (stripped by default). */
+  dtoValidation?: McpDtoValidationOptions;
   /** Bearer-token protection (OAuth 2.1 resource server): every MCP route of this server needs a valid token. See docs/auth.md. */
   auth?: McpAuthOptions;
 

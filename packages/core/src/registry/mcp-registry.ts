@@ -74,7 +74,8 @@ export class McpRegistry {
   registerTool(options: McpToolOptions & { name: string } & AccessOptions, handler: McpHandlerFn, source = options.name): RegisteredTool {
     const existing = this.tools.get(options.name);
     if (existing) throw new Error(McpMessages.duplicateTool(this.serverName, options.name, existing.source, source));
-    const input = options.input ? compileObjectSchema(options.input, `Tool "${options.name}" input`, 'input') : EMPTY_OBJECT_SCHEMA;
+    const dto = { ...this.options.dtoValidation, refusal: (detail: string) => McpMessages.invalidToolArguments(options.name, detail) };
+    const input = options.input ? compileObjectSchema(options.input, `Tool "${options.name}" input`, 'input', dto) : EMPTY_OBJECT_SCHEMA;
     const output = options.output ? compileObjectSchema(options.output, `Tool "${options.name}" output`, 'output') : undefined;
     const definition = defined({
       name: options.name,
@@ -176,7 +177,7 @@ export class McpRegistry {
   registerPrompt(options: Resolved<McpPromptOptions>, handler: McpHandlerFn, source = options.name): void {
     const existing = this.prompts.get(options.name);
     if (existing) throw new Error(McpMessages.duplicatePrompt(this.serverName, options.name, existing.source, source));
-    const { argumentList, schema } = this.promptArguments(options.args, `Prompt "${options.name}" args`);
+    const { argumentList, schema } = this.promptArguments(options.args, `Prompt "${options.name}" args`, options.name);
     const definition = defined({
       name: options.name,
       title: options.title,
@@ -239,10 +240,12 @@ export class McpRegistry {
   private promptArguments(
     args: McpPromptArgument[] | McpSchemaInput | undefined,
     where: string,
+    prompt: string,
   ): { argumentList?: PromptArgument[]; schema?: CompiledSchema } {
     if (args === undefined) return {};
     if (Array.isArray(args)) return { argumentList: args.map((arg) => defined({ ...arg })) };
-    const schema = compileObjectSchema(args, where, 'input');
+    const dto = { ...this.options.dtoValidation, refusal: (detail: string) => McpMessages.invalidPromptArguments(prompt, detail) };
+    const schema = compileObjectSchema(args, where, 'input', dto);
     const properties = (schema.jsonSchema.properties ?? {}) as Record<string, { description?: string }>;
     const required = new Set((schema.jsonSchema.required as string[] | undefined) ?? []);
     const argumentList = Object.entries(properties).map(([name, property]) =>

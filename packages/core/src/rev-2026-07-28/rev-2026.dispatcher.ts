@@ -22,6 +22,7 @@ import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { callerOf } from '../auth/request-caller.js';
 import { McpOperations, isSuspension, type McpInvocation, type McpSuspension } from '../operations/mcp-operations.js';
 import { McpOperationError } from '../operations/mcp-operation-error.js';
+import { isProtocolError, toOperationError } from '../operations/mcp-error-mapper.js';
 import { McpReplayGuard } from '../stores/mcp-replay-guard.js';
 import { McpStoreKeys } from '../stores/mcp-store-keys.js';
 import { MrtrInputs, type PendingInput } from './mrtr-inputs.js';
@@ -41,7 +42,10 @@ class Rev2026RequestState extends McpSessionState {
 /** A neutral error as the SDK v2 protocol error; anything else unexpected is an internal error. */
 function toProtocolError(error: unknown): ProtocolErrorV2 {
   if (error instanceof ProtocolErrorV2) return error;
-  if (error instanceof McpOperationError) return new ProtocolErrorV2(error.code, error.message, error.data);
+  if (isProtocolError(error)) {
+    const neutral = toOperationError(error);
+    return new ProtocolErrorV2(neutral.code, neutral.message, neutral.data);
+  }
   return new ProtocolErrorV2(McpErrorCode.InternalError, error instanceof Error ? error.message || 'Internal error' : String(error));
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { McpMessages } from '../mcp.messages.js';
 import type { JsonSchemaObject, McpSchemaInput } from '../interfaces/mcp-schema.interface.js';
 import { sharedJsonSchemaValidator } from './json-schema-validator.js';
-import { dtoToJsonSchema, validateDto } from './dto-schema.js';
+import { dtoToJsonSchema, validateDto, type DtoValidationMode } from './dto-schema.js';
 import type { CompiledSchema, ValidationOutcome } from './compiled-schema.js';
 
 export type { CompiledSchema, ValidationOutcome } from './compiled-schema.js';
@@ -44,17 +44,17 @@ function compileJsonSchema(jsonSchema: JsonSchemaObject): CompiledSchema {
   };
 }
 
-function compileDto(dto: Type<object>): CompiledSchema {
-  return { jsonSchema: dtoToJsonSchema(dto), validate: (value) => validateDto(dto, value) };
+function compileDto(dto: Type<object>, mode: DtoValidationMode): CompiledSchema {
+  return { jsonSchema: dtoToJsonSchema(dto), validate: (value) => validateDto(dto, value, mode) };
 }
 
 /**
  * Turns a user-given schema into its JSON Schema and a validator. Runs at bootstrap (and at runtime
  * registration), never per request.
  */
-export function compileSchema(input: McpSchemaInput, where: string, io: 'input' | 'output' = 'input'): CompiledSchema {
+export function compileSchema(input: McpSchemaInput, where: string, io: 'input' | 'output' = 'input', dto: DtoValidationMode = {}): CompiledSchema {
   if (isZodSchema(input)) return compileZod(input, io);
-  if (typeof input === 'function') return compileDto(input as Type<object>);
+  if (typeof input === 'function') return compileDto(input as Type<object>, dto);
   if (typeof input === 'object' && input !== null) {
     if (isZodShape(input)) return compileZod(z.object(input), io);
     return compileJsonSchema(input as JsonSchemaObject);
@@ -63,8 +63,8 @@ export function compileSchema(input: McpSchemaInput, where: string, io: 'input' 
 }
 
 /** Compiles a tool's input or output schema and checks that it describes an object, as MCP requires. */
-export function compileObjectSchema(input: McpSchemaInput, where: string, io: 'input' | 'output'): CompiledSchema {
-  const compiled = compileSchema(input, where, io);
+export function compileObjectSchema(input: McpSchemaInput, where: string, io: 'input' | 'output', dto: DtoValidationMode = {}): CompiledSchema {
+  const compiled = compileSchema(input, where, io, dto);
   const type = compiled.jsonSchema.type;
   if (type !== undefined && type !== 'object') throw new Error(McpMessages.inputSchemaNotObject(where, String(type)));
   if (type === undefined) return { ...compiled, jsonSchema: { type: 'object', ...compiled.jsonSchema } };

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import getRawBody from 'raw-body';
 import secureJson from 'secure-json-parse';
 import { McpMessages } from '../mcp.messages.js';
 
-export type BodyOutcome = { ok: true; value: unknown } | { ok: false; status: number; code: number; message: string };
+export type BodyOutcome = { ok: true; value: unknown; bytes?: number } | { ok: false; status: number; code: number; message: string };
 
 const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
@@ -34,18 +35,21 @@ export function parseJsonBody(bytes: Buffer): BodyOutcome {
 /**
  * Reads and parses a JSON request body from the stream, up to `limit` bytes (a larger Content-Length is
  * refused before anything is read). Never rejects: every failure is an outcome with its HTTP status.
+ * `stream`: where the bytes come from when it is not `req` itself (a Fastify preParsing payload); its
+ * length is then not checked against `req`'s Content-Length.
  */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyOutcome> {
+export async function readJsonBody(req: IncomingMessage, limit: number, stream: Readable = req): Promise<BodyOutcome> {
   let bytes: Buffer;
   try {
-    const length = req.headers['content-length'];
-    bytes = await getRawBody(req, { limit, length: req.headers['transfer-encoding'] ? undefined : length });
+    const length = stream === req && !req.headers['transfer-encoding'] ? req.headers['content-length'] : undefined;
+    bytes = await getRawBody(stream, { limit, length });
   } catch (error) {
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') return { ok: false, status: 413, code: INVALID_REQUEST, message: McpMessages.bodyTooLarge(limit) };
     return { ok: false, status: 400, code: PARSE_ERROR, message: McpMessages.parseError() };
   }
-  return parseJsonBody(bytes);
+  const parsed = parseJsonBody(bytes);
+  return parsed.ok ? { ...parsed, bytes: bytes.length } : parsed;
 }
 
 /** Whether arrays and objects in `value` nest deeper than `maxDepth` (checked without recursion). */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { McpCorsOptions } from '../interfaces/mcp-limits.interface.js';
+import { McpMessages } from '../mcp.messages.js';
 
 const MCP_REQUEST_HEADERS = ['Content-Type', 'Accept', 'Authorization', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID'];
 const MCP_RESPONSE_HEADERS = ['Mcp-Session-Id', 'Mcp-Protocol-Version', 'WWW-Authenticate'];
@@ -19,9 +20,16 @@ export class McpCors {
     this.maxAge = options.maxAge ?? 600;
   }
 
-  static from(option: boolean | McpCorsOptions | undefined): McpCors | undefined {
+  /**
+   * The CORS of a server, or `undefined` when it is off. Refuses, at start-up, credentials for any origin
+   * (`allowedOrigins: ['*']`): the origin is echoed, so every site could then call the server with the user's
+   * cookies, which the CORS spec forbids for `*` for that very reason.
+   */
+  static from(option: boolean | McpCorsOptions | undefined, allowedOrigins?: readonly string[]): McpCors | undefined {
     if (!option) return undefined;
-    return new McpCors(option === true ? {} : option);
+    const options = option === true ? {} : option;
+    if (options.credentials && allowedOrigins?.includes('*')) throw new Error(McpMessages.corsCredentialsWithAnyOrigin());
+    return new McpCors(options);
   }
 
   /** Whether the request is a CORS preflight (OPTIONS with Access-Control-Request-Method). */

@@ -32,9 +32,27 @@ export function isLoopbackHostname(hostname: string): boolean {
   return name === 'localhost' || name.endsWith('.localhost') || (isIP(name) !== 0 && isLoopbackAddress(name));
 }
 
-/** The host the client addressed (`host[:port]`), from Host, or X-Forwarded-Host behind a trusted proxy. */
+/**
+ * The host the client addressed (`host[:port]`): X-Forwarded-Host behind a trusted proxy (its first entry, the
+ * client-facing one), else the Host header as sent (a Host with a list in it is not a host, and fails the check).
+ */
 export function requestHost(req: IncomingMessage, trustProxy: boolean): string | undefined {
-  return (trustProxy && first(req.headers['x-forwarded-host'])) || first(req.headers.host);
+  return (trustProxy && first(req.headers['x-forwarded-host'])) || req.headers.host?.trim() || undefined;
+}
+
+/**
+ * The authority of a request-target in absolute form (`POST http://host/mcp HTTP/1.1`). An origin server must
+ * take the host from it rather than from Host (RFC 9112 section 3.2.2), and routers serve such a request at its
+ * path, so it is checked like Host. `undefined` for the usual origin form (`/mcp`).
+ */
+export function absoluteFormHost(req: IncomingMessage): string | undefined {
+  const target = req.url ?? '/';
+  if (target.startsWith('/') || target === '*') return undefined;
+  try {
+    return new URL(target).host || '';
+  } catch {
+    return '';
+  }
 }
 
 /** The scheme the client used: X-Forwarded-Proto behind a trusted proxy, else the connection's. */
@@ -84,12 +102,12 @@ export function checkOrigin(req: IncomingMessage, policy: OriginPolicy, loopback
   const host = parseHost(rawHost, protocol);
   const hostChecked = policy.allowedHosts !== undefined || loopbackServer;
   if (hostChecked) {
-    const ok = host
-      ? policy.allowedHosts
-        ? hostAllowed(host, policy.allowedHosts, protocol)
-        : isLoopbackHostname(host.hostname)
-      : false;
-    if (!ok) return { ok: false, message: McpMessages.forbiddenHost(rawHost) };
+    const served = (candidate: { hostname: string; port: string } | undefined) =>
+      candidate !== undefined &&
+      (policy.allowedHosts ? hostAllowed(candidate, policy.allowedHosts, protocol) : isLoopbackHostname(candidate.hostname));
+    if (!served(host)) return { ok: false, message: McpMessages.forbiddenHost(rawHost) };
+    const authority = absoluteFormHost(req);
+    if (authority !== undefined && !served(parseHost(authority, protocol))) return { ok: false, message: McpMessages.forbiddenHost(authority) };
   }
 
   const rawOrigin = first(req.headers.origin);
