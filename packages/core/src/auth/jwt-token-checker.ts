@@ -36,7 +36,7 @@ function jwksKeyProvider(jose: JoseModule, options: McpJwtOptions) {
     try {
       header = jose.decodeProtectedHeader(rawJwt);
     } catch (error) {
-      return done(error as Error);
+      return done(new Error('jwt malformed', { cause: error }));
     }
     keySet(header).then(
       (key) => done(null, KeyObject.from(key as Parameters<typeof KeyObject.from>[0]) as unknown as string),
