@@ -71,7 +71,7 @@ describe('a production-style app with its own passport strategy, filter, pipe an
     // A session client hits the same refusal: the tool never ran.
     await expect(reader.callTool({ name: 'place_order', arguments: { item: 'cake', quantity: 1 } })).rejects.toThrow(/403|orders:write/);
     const everyone = await connect('orders:read');
-    expect(JSON.parse(text(await everyone.callTool({ name: 'list_orders', arguments: {} }))).some((order: { item: string }) => order.item === 'cake' && order.quantity === 1)).toBe(false);
+    expect(JSON.parse(text(await everyone.callTool({ name: 'list_orders', arguments: {} }))).some((order: { item: string; quantity: number }) => order.item === 'cake' && order.quantity === 1)).toBe(false);
   });
 
   it('lets a signed-in user without scopes use the tools that need none, and nothing else', async () => {
@@ -118,7 +118,7 @@ describe('a production-style app with its own passport strategy, filter, pipe an
     const token = await ordersToken({ sub: 'alice' });
     const list = await fetch(new URL('/orders', url), { headers: bearer(token) });
     expect(list.status).toBe(200);
-    expect((await list.json())[0]).toEqual({ id: 1, item: 'tea', quantity: 2 });
+    expect(((await list.json()) as unknown[])[0]).toEqual({ id: 1, item: 'tea', quantity: 2 });
     const missing = await fetch(new URL('/orders/999', url), { headers: bearer(token) });
     expect(await missing.json()).toEqual({ statusCode: 404, error: 'order 999 not found', app: 'orders' });
     const anonymous = await fetch(new URL('/orders', url));
