@@ -3,6 +3,9 @@ import type { Config } from 'jest';
 // Nest 12 ships ESM only, so Jest runs in ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by `npm test`).
 const shared: Config = {
   extensionsToTreatAsEsm: ['.ts'],
+  // Tests assert behaviour, never speed (speed is `npm run bench`'s job). Jest's default 5 s per test is a speed
+  // check in disguise: on a loaded 2-core machine, or a cold Node 22/24 start, real apps on real ports can pass it.
+  testTimeout: 30_000,
   testEnvironment: 'node',
   moduleNameMapper: {
     '^@nestmcp/core$': '<rootDir>/packages/core/src/index.ts',
