@@ -3,9 +3,6 @@ import type { Config } from 'jest';
 // Nest 12 ships ESM only, so Jest runs in ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by `npm test`).
 const shared: Config = {
   extensionsToTreatAsEsm: ['.ts'],
-  // Tests assert behaviour, never speed (speed is `npm run bench`'s job). Jest's default 5 s per test is a speed
-  // check in disguise: on a loaded 2-core machine, or a cold Node 22/24 start, real apps on real ports can pass it.
-  testTimeout: 30_000,
   testEnvironment: 'node',
   moduleNameMapper: {
     '^@nestmcp/core$': '<rootDir>/packages/core/src/index.ts',
@@ -18,6 +15,10 @@ const shared: Config = {
 };
 
 const config: Config = {
+  // Tests assert behaviour, never speed (speed is `npm run bench`'s job). Jest's default 5 s per test is a speed
+  // check in disguise: on a loaded 2-core machine, with a cold transform cache or a cold Node 22/24 start, real apps
+  // on real ports can pass it. (A global option: Jest ignores it inside `projects`.)
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/packages/*/src/**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
