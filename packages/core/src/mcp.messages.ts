@@ -102,7 +102,7 @@ export const McpMessages = {
   authInvalidResource: (server: string, resource: string) =>
     `MCP server "${server}": "auth.resource" must be an absolute http(s) URL without a fragment, got "${resource}".`,
   authGuardNoServer: () =>
-    'McpAuthGuard: no McpModule in this application has "auth"; give one server auth options, or use another guard on this route.',
+    'McpAuthGuard: no McpModule in this application verifies tokens ("auth.jwt" or "auth.verifier"); give one server those options, or use another guard on this route.',
   authGuardAmbiguous: (servers: string[]) =>
     `McpAuthGuard: several MCP servers have "auth" (${servers.join(', ')}); use McpAuthGuard.forServer(name) to pick the one whose tokens this route accepts.`,
   authGuardUnknownServer: (server: string, servers: string[]) =>
