@@ -15,6 +15,10 @@ const shared: Config = {
 };
 
 const config: Config = {
+  // Tests assert behaviour, never speed (speed is `npm run bench`'s job). Jest's default 5 s per test is a speed
+  // check in disguise: on a loaded 2-core machine, with a cold transform cache or a cold Node 22/24 start, real apps
+  // on real ports can pass it. (A global option: Jest ignores it inside `projects`.)
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/packages/*/src/**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

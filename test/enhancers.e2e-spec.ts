@@ -2,7 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { createMcpClient } from '@nestmcp/core/testing';
 import { startApp } from './fixtures/app.js';
 import { RawSession } from './fixtures/raw-session.js';
-import { CountingPipe, GlobalGuard, ShopModule, TicketGuard } from './fixtures/enhancers.fixture.js';
+import { ClassSerializerInterceptor, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { McpModule } from '@nestmcp/core';
+import { CountingPipe, GlobalGuard, HttpOnlyCatchAllFilter, HttpOnlyGuard, ShopModule, ShopTools, TicketGuard, RolesService, AdminGuard } from './fixtures/enhancers.fixture.js';
 
 type Client = Awaited<ReturnType<typeof createMcpClient>>;
 const text = (result: Record<string, unknown>) => (result.content as { type: string; text: string }[])[0]?.text;
@@ -59,13 +62,21 @@ describe('Nest enhancers on MCP handlers', () => {
       await expect(client.callTool({ name: 'strict', arguments: {} })).rejects.toMatchObject({ code: -32600, message: expect.stringContaining('This tool needs the admin role') });
     });
 
-    it('runs a global APP_GUARD on the MCP HTTP route (type http) and on each handler (type mcp)', async () => {
+    it('runs a global APP_GUARD marked @ApplyToMcpHandlers() on the MCP HTTP route (type http) and on each handler (type mcp)', async () => {
       GlobalGuard.seen.length = 0;
       const client = await connect();
       const denied = await client.callTool({ name: 'blocked_globally', arguments: {} });
       expect(denied.isError).toBe(true);
       expect(GlobalGuard.seen).toContain('http');
       expect(GlobalGuard.seen).toContain('mcp');
+    });
+
+    it('runs an unmarked global APP_GUARD on the MCP HTTP route only, never in the mcp context', async () => {
+      HttpOnlyGuard.seen.length = 0;
+      const client = await connect({ 'x-user': 'alice' });
+      expect(text(await client.callTool({ name: 'restock', arguments: { item: 'tea' } }))).toBe('restocked tea');
+      expect(HttpOnlyGuard.seen).toContain('http');
+      expect(HttpOnlyGuard.seen).not.toContain('mcp');
     });
   });
 
@@ -104,9 +115,16 @@ describe('Nest enhancers on MCP handlers', () => {
       });
     });
 
-    it('lets a global APP_FILTER handle exceptions of MCP calls', async () => {
+    it('lets a global APP_FILTER marked @ApplyToMcpHandlers() handle exceptions of MCP calls', async () => {
       const client = await connect();
       expect(text(await client.callTool({ name: 'brew', arguments: {} }))).toBe('teapot: short and stout');
+    });
+
+    it('leaves an unmarked global catch-all filter to HTTP routes: a tool that throws is a tool error with its message', async () => {
+      HttpOnlyCatchAllFilter.seen.length = 0;
+      const client = await connect();
+      expect(await client.callTool({ name: 'break_down', arguments: {} })).toEqual({ content: [{ type: 'text', text: 'the machine broke down' }], isError: true });
+      expect(HttpOnlyCatchAllFilter.seen).toEqual([]);
     });
   });
 
@@ -121,5 +139,40 @@ describe('Nest enhancers on MCP handlers', () => {
       expect(JSON.parse(fast.response!.result.content[0].text)).toMatchObject({ mcpRequest: 'fast', request: 'fast', same: true });
       await session.close();
     });
+  });
+});
+
+describe('inheritGlobalEnhancers: global enhancers that did not ask to run on MCP handlers', () => {
+  const seen: string[] = [];
+  class PlainGuard {
+    canActivate(context: { getType(): string }) {
+      seen.push(context.getType());
+      return true;
+    }
+  }
+
+  async function appWith(inheritGlobalEnhancers: boolean | (new (...args: never[]) => unknown)[] | undefined) {
+    @Module({
+      imports: [McpModule.forRoot({ name: 'shop', version: '1.0.0', inheritGlobalEnhancers })],
+      providers: [RolesService, AdminGuard, ShopTools, { provide: APP_GUARD, useClass: PlainGuard }, { provide: APP_INTERCEPTOR, useClass: ClassSerializerInterceptor }],
+    })
+    class InheritingModule {}
+    return (await startApp({ imports: [InheritingModule] })).app;
+  }
+
+  it.each([
+    [undefined, ['http'], false],
+    [true, ['http', 'mcp'], true],
+    [[ClassSerializerInterceptor], ['http'], true],
+  ])('inheritGlobalEnhancers %p: the guard sees %p; serializer on tools: %p', async (inherit, types, serializes) => {
+    const app = await appWith(inherit as never);
+    seen.length = 0;
+    const client = await createMcpClient(app, { headers: { 'x-user': 'alice' } });
+    expect(text(await client.callTool({ name: 'restock', arguments: { item: 'tea' } }))).toBe('restocked tea');
+    expect([...new Set(seen)]).toEqual(types);
+    const profile = JSON.parse(text(await client.callTool({ name: 'profile', arguments: {} }))) as Record<string, unknown>;
+    expect(profile).toEqual(serializes ? { name: 'alice' } : { name: 'alice', password: 'hunter2' });
+    await client.close();
+    await app.close();
   });
 });

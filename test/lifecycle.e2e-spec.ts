@@ -1,6 +1,6 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { INestApplication } from '@nestjs/common';
+import { UnauthorizedException, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -390,6 +390,44 @@ describe('one lifecycle for every transport (issue 11)', () => {
     it('completion/complete without an argument is -32602, as on 2025', async () => {
       const response = await post2026(app.port, 'completion/complete', { ref: { type: 'ref/prompt', name: 'greet' } }, { token: 'plain' });
       expect(messagesOf(response)[0]).toMatchObject({ error: { code: -32602 } });
+    });
+  });
+
+  describe("2026-07-28: requestState bound to the principal the app's own guard established (no module auth)", () => {
+    /** An app's own global guard, as a passport strategy would be: req.user from the bearer token "<subject>-<n>". */
+    class BearerUserGuard implements CanActivate {
+      canActivate(context: ExecutionContext): boolean {
+        if (context.getType() !== 'http') return true;
+        const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: unknown }>();
+        const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+        if (!token) throw new UnauthorizedException();
+        request.user = { sub: token.split('-')[0], iss: 'https://idp.test' };
+        return true;
+      }
+    }
+    let port: number;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      const { app } = await startApp({
+        imports: [McpModule.forRoot({ name: 'app-guarded', version: '1.0.0' })],
+        providers: [LifecycleTools, { provide: APP_GUARD, useClass: BearerUserGuard }],
+      });
+      port = (app.getHttpServer().address() as { port: number }).port;
+      close = () => app.close();
+    });
+    afterAll(() => close());
+
+    it('a refreshed token of the same subject finishes the round trip, another subject cannot', async () => {
+      const capabilities = { elicitation: { form: {} } };
+      const ask = (token: string, extra: Record<string, unknown> = {}) =>
+        post2026(port, 'tools/call', { name: 'confirm', arguments: { item: 'c' }, ...extra }, { token, name: 'confirm', capabilities }).then((r) => messagesOf(r)[0]);
+      const first = await ask('alice-1');
+      expect(first.result).toMatchObject({ resultType: 'input_required' });
+      const answer = { 'elicit-0': { action: 'accept', content: { confirm: true } } };
+      const stolen = await ask('bob-1', { requestState: first.result.requestState, inputResponses: answer });
+      expect(stolen).toMatchObject({ error: { code: -32602, message: expect.stringContaining('another caller') } });
+      const refreshed = await ask('alice-2', { requestState: first.result.requestState, inputResponses: answer });
+      expect(refreshed.result.content[0].text).toBe('deleted c');
     });
   });
 });

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -25,6 +26,10 @@ async function inspector(url: URL, transport: 'http' | 'sse', args: string[], he
   );
   return JSON.parse(stdout);
 }
+
+// Each case starts the Inspector CLI, a Node process of its own: on a loaded 2-core CI machine (and a cold Node 22 or
+// 24 start) that alone can pass Jest's default 5 s. The CLI's own 30 s limit above is the one that matters.
+jest.setTimeout(30_000);
 
 describe('interop: MCP Inspector CLI', () => {
   // One sample app serves all three: /mcp, /sse and the protected /secure/mcp.

@@ -24,5 +24,7 @@ export const MCP_HTTP_REQUEST = Symbol('MCP_HTTP_REQUEST');
 /** Metadata of `@RequireScopes()` and `@McpPublic()` (auth). */
 export const MCP_SCOPES_METADATA = 'nestmcp:scopes';
 export const MCP_PUBLIC_METADATA = 'nestmcp:public';
+/** Metadata of `@ApplyToMcpHandlers()`: a global enhancer that also runs on MCP handlers. */
+export const MCP_HANDLER_ENHANCER_METADATA = 'nestmcp:handler-enhancer';
 /** Path of the OAuth 2.0 Protected Resource Metadata (RFC 9728); the MCP path is appended for the path-inserted form. */
 export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';

@@ -94,14 +94,26 @@ export const McpMessages = {
 
   // Auth: bearer tokens, scopes, protected resource metadata (docs/auth.md)
   authNeedsOneMethod: (server: string) =>
-    `MCP server "${server}": "auth" needs exactly one of "jwt" (JWT access tokens) or "verifier" (a TokenVerifier).`,
+    `MCP server "${server}": "auth" takes one of "jwt" (JWT access tokens) or "verifier" (a TokenVerifier), not both.`,
+  authPrincipalWithVerification: (server: string) =>
+    `MCP server "${server}": "auth.principal" reads callers authenticated by the app's own guards; with "auth.jwt" or "auth.verifier" the server verifies tokens itself. Set one or the other.`,
+  authPackageMissing: (server: string, option: string, pkg: string) =>
+    `MCP server "${server}": "${option}" needs the package "${pkg}", which is not installed. Install it: npm install ${pkg}`,
+  authScopesWithoutAuth: (server: string, items: string[]) =>
+    `MCP server "${server}" has items that declare scopes (${items.join(', ')}) but no "auth" option, so nothing says who is calling. Their calls are refused unless a guard of the app leaves a principal with those scopes on req.user. Set "auth" (jwt, verifier, or {} to read req.user, or principal) to say how callers are known; see docs/auth.md.`,
+  authRefusedLog: (server: string, request: string, reason: string, detail: string) =>
+    `MCP server "${server}" refused ${request}: ${reason} (${detail})`,
+  authNoPrincipal: (scopes: string[]) =>
+    scopes.length
+      ? `Unauthorized: this needs an authenticated caller with the scope(s) ${scopes.join(' ')}; the request carried no principal.`
+      : 'Unauthorized: this needs an authenticated caller; the request carried no principal.',
   authJwtNeedsKey: (server: string) =>
     `MCP server "${server}": "auth.jwt" needs exactly one of "secret", "publicKey" or "jwksUri".`,
   authAlgorithmNone: (server: string) => `MCP server "${server}": "auth.jwt.algorithms" must not contain "none".`,
   authInvalidResource: (server: string, resource: string) =>
     `MCP server "${server}": "auth.resource" must be an absolute http(s) URL without a fragment, got "${resource}".`,
   authGuardNoServer: () =>
-    'McpAuthGuard: no McpModule in this application has "auth"; give one server auth options, or use another guard on this route.',
+    'McpAuthGuard: no McpModule in this application verifies tokens ("auth.jwt" or "auth.verifier"); give one server those options, or use another guard on this route.',
   authGuardAmbiguous: (servers: string[]) =>
     `McpAuthGuard: several MCP servers have "auth" (${servers.join(', ')}); use McpAuthGuard.forServer(name) to pick the one whose tokens this route accepts.`,
   authGuardUnknownServer: (server: string, servers: string[]) =>

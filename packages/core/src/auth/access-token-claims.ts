@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { AccessToken } from '../interfaces/token-verifier.interface.js';
+import { principalKey } from './mcp-principal.js';
 
 function words(value: unknown): string[] | undefined {
   if (typeof value === 'string') return value.split(' ').filter(Boolean);
@@ -31,7 +31,5 @@ export function accessTokenFromClaims(token: string, claims: Record<string, unkn
  * names neither is its own principal (by hash, never by value).
  */
 export function principalOf(token: AccessToken): string {
-  const who = token.subject ?? (token.clientId !== undefined ? `client:${token.clientId}` : undefined);
-  if (who !== undefined) return JSON.stringify([token.issuer ?? null, who]);
-  return `token:${createHash('sha256').update(token.token).digest('base64url')}`;
+  return principalKey(token, token.token);
 }

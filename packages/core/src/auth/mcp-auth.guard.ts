@@ -1,49 +1,50 @@
-import { ForbiddenException, Injectable, UnauthorizedException, mixin, type ExecutionContext, type Type } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  Optional,
+  UnauthorizedException,
+  mixin,
+  type CanActivate,
+  type ExecutionContext,
+  type Type,
+} from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { AuthGuard, type AuthGuardAuthenticateOptions, type IAuthModuleOptions } from '@nestjs/passport';
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { McpMessages } from '../mcp.messages.js';
-import type { AccessToken } from '../interfaces/token-verifier.interface.js';
 import { McpAuthenticator } from './mcp-authenticator.js';
 import { principalOf } from './access-token-claims.js';
-import { hasAuthorizationHeader } from './bearer-token.js';
+import { bearerTokenFrom, hasAuthorizationHeader } from './bearer-token.js';
 import { anonymousAuth, setRequestAuth, tokenAuth } from './request-auth.js';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { McpTokenRefusalReason } from './token-check.js';
 
-type HttpRequest = { headers: IncomingHttpHeaders } & Record<string | symbol, unknown>;
+type HttpRequest = { headers: IncomingHttpHeaders; user?: unknown } & Record<string | symbol, unknown>;
 
 function rawResponse(response: unknown): ServerResponse {
   return ((response as { raw?: ServerResponse }).raw ?? response) as ServerResponse;
 }
 
-/** Why passport refused a token, from its `info` (passport-jwt's errors or ours). */
-function refusalMessage(info: unknown): string {
-  const error = info as { name?: string; message?: string; reason?: string } | undefined;
-  if (error?.name === 'TokenExpiredError') return McpMessages.authExpiredToken();
-  if (error?.name === 'NotBeforeError') return McpMessages.authTokenNotYetValid();
-  if (error?.reason === 'missing' || error?.message === 'No auth token') return McpMessages.authMissingToken();
+/** What the client is told about a refused token (the log has the exact reason). */
+function refusalMessage(reason: McpTokenRefusalReason): string {
+  if (reason === 'expired') return McpMessages.authExpiredToken();
+  if (reason === 'not yet valid') return McpMessages.authTokenNotYetValid();
+  if (reason === 'missing token' || reason === 'malformed Authorization header') return McpMessages.authMissingToken();
   return McpMessages.authInvalidToken();
 }
 
 /**
- * Bearer-token guard of an MCP server, built on `AuthGuard` from @nestjs/passport with the server's own passport
- * strategy (passport-jwt, or a `TokenVerifier`). On success the verified `AccessToken` is on `req.user` (and
- * `getAccessToken()` returns it in tools); otherwise 401 `invalid_token` or 403 `insufficient_scope` with a
- * `WWW-Authenticate` challenge that points to the server's RFC 9728 metadata.
+ * Bearer-token guard of an MCP server that verifies tokens itself (`auth.jwt` with passport-jwt, or a
+ * `TokenVerifier`). On success the verified `AccessToken` is on `req.user` (and `getAccessToken()` returns it in
+ * tools); otherwise 401 `invalid_token` or 403 `insufficient_scope` with a `WWW-Authenticate` challenge that points
+ * to the server's RFC 9728 metadata. Each refusal is logged once at debug level (context `McpAuth`), with the reason.
  *
- * McpModule applies it to every MCP route of a server with `auth`. Use it on your own routes too:
- * `@UseGuards(McpAuthGuard)` when one server has auth, `@UseGuards(McpAuthGuard.forServer('name'))` otherwise.
+ * McpModule applies it to every MCP route of a server with `auth.jwt` / `auth.verifier`. Use it on your own routes
+ * too: `@UseGuards(McpAuthGuard)` when one server has auth, `@UseGuards(McpAuthGuard.forServer('name'))` otherwise.
  */
 @Injectable()
-export class McpAuthGuard extends AuthGuard() {
-  /** AuthGuard's options (typed away by @nestjs/passport's mixin type). */
-  protected declare options: IAuthModuleOptions;
+export class McpAuthGuard implements CanActivate {
   private authenticator?: McpAuthenticator;
 
-  constructor(private readonly modules?: ModulesContainer) {
-    // The strategy is the server's; it is set once the authenticator is known (see canActivate).
-    super({ defaultStrategy: 'nestmcp' } as IAuthModuleOptions);
-  }
+  constructor(@Optional() private readonly modules?: ModulesContainer) {}
 
   /** A guard that accepts the tokens of the named server (for apps with several servers with auth). */
   static forServer(serverName: string): Type<McpAuthGuard> {
@@ -54,7 +55,6 @@ export class McpAuthGuard extends AuthGuard() {
         constructor(modules: ModulesContainer) {
           super(modules);
         }
-
         protected override serverName(): string | undefined {
           return serverName;
         }
@@ -65,45 +65,44 @@ export class McpAuthGuard extends AuthGuard() {
     return guard;
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const authenticator = this.resolveAuthenticator();
-    if (!authenticator.enabled) return true;
-    const request = this.getRequest(context) as HttpRequest;
+    if (!authenticator.verifiesTokens) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequest>();
+    const response = rawResponse(http.getResponse());
     if (this.allowsAnonymous(authenticator) && !hasAuthorizationHeader(request.headers)) {
       setRequestAuth(request, anonymousAuth());
       return true;
     }
-    this.options = { ...this.options, defaultStrategy: authenticator.strategyName };
-    return (await super.canActivate(context)) as boolean;
-  }
-
-  override getAuthenticateOptions(): AuthGuardAuthenticateOptions {
-    return { session: false };
-  }
-
-  override handleRequest<TUser = AccessToken>(error: unknown, user: unknown, info: unknown, context: ExecutionContext): TUser {
-    if (error) throw error;
-    const authenticator = this.resolveAuthenticator();
-    const request = this.getRequest(context) as HttpRequest;
-    const response = rawResponse(context.switchToHttp().getResponse());
-    const token = user as AccessToken | false | null | undefined;
-    if (!token) {
-      const message = refusalMessage(info);
-      authenticator.challenge(request, response, 'invalid_token', message);
-      throw new UnauthorizedException(message);
-    }
+    const bearer = bearerTokenFrom(request.headers);
+    const check = bearer
+      ? await authenticator.checkToken(bearer, request)
+      : hasAuthorizationHeader(request.headers)
+        ? ({ refused: 'malformed Authorization header', detail: 'not "Bearer <token>"' } as const)
+        : ({ refused: 'missing token', detail: 'no Authorization header' } as const);
+    if ('refused' in check) this.refuse(authenticator, request, response, check.refused, check.detail);
+    const token = check.token;
     if (token.expiresAt !== undefined && token.expiresAt * 1000 <= Date.now()) {
-      authenticator.challenge(request, response, 'invalid_token', McpMessages.authExpiredToken());
-      throw new UnauthorizedException(McpMessages.authExpiredToken());
+      this.refuse(authenticator, request, response, 'expired', `expired at ${new Date(token.expiresAt * 1000).toISOString()}`);
     }
     const missing = authenticator.requiredScopes.filter((scope) => !token.scopes.includes(scope));
     if (missing.length) {
       const message = McpMessages.authInsufficientScope(missing);
+      authenticator.logRefusal(request, 'insufficient scope', `requiredScopes: lacks ${missing.join(' ')}`);
       authenticator.challenge(request, response, 'insufficient_scope', message);
       throw new ForbiddenException(message);
     }
     setRequestAuth(request, tokenAuth(token, principalOf(token)));
-    return token as TUser;
+    request.user = token;
+    return true;
+  }
+
+  private refuse(authenticator: McpAuthenticator, request: HttpRequest, response: ServerResponse, reason: McpTokenRefusalReason, detail: string): never {
+    const message = refusalMessage(reason);
+    authenticator.logRefusal(request, reason, detail);
+    authenticator.challenge(request, response, 'invalid_token', message);
+    throw new UnauthorizedException(message);
   }
 
   /** Callers without a token pass (as anonymous) only on the server's own MCP routes, and only if it has public items. */
@@ -124,7 +123,7 @@ export class McpAuthGuard extends AuthGuard() {
     const found: McpAuthenticator[] = [];
     for (const module of this.modules?.values() ?? []) {
       const instance = module.providers.get(McpAuthenticator)?.instance;
-      if (instance instanceof McpAuthenticator && instance.enabled) found.push(instance);
+      if (instance instanceof McpAuthenticator && instance.verifiesTokens) found.push(instance);
     }
     const names = found.map((authenticator) => authenticator.serverName);
     const wanted = this.serverName();

@@ -9,18 +9,18 @@ function authenticator(options: Partial<McpModuleOptions>, prefix?: string): Mcp
   const moduleOptions = { name: 'test', version: '1.0.0', ...options } as McpModuleOptions;
   const config = new ApplicationConfig();
   if (prefix) config.setGlobalPrefix(prefix);
-  const created = new McpAuthenticator(moduleOptions, new McpRegistry(moduleOptions), config);
-  created.onApplicationShutdown();
-  return created;
+  return new McpAuthenticator(moduleOptions, new McpRegistry(moduleOptions), config);
 }
 
 const request = { protocol: 'https', host: 'mcp.test', headers: {} };
+/** A request of its own (what is learnt about a caller is kept on its request). */
+const requestWith = (extra: object = {}) => ({ protocol: 'https', host: 'mcp.test', headers: {}, ...extra });
 
 describe('McpAuthenticator', () => {
   it('refuses unclear configurations at start-up', () => {
     const verifier = new StaticTokenVerifier({});
-    expect(() => authenticator({ auth: {} })).toThrow(/exactly one of "jwt".*or "verifier"/);
-    expect(() => authenticator({ auth: { verifier, jwt: { secret: 's' } } })).toThrow(/exactly one of "jwt"/);
+    expect(() => authenticator({ auth: { verifier, jwt: { secret: 's' } } })).toThrow(/one of "jwt".*or "verifier"/);
+    expect(() => authenticator({ auth: { verifier, principal: () => undefined } })).toThrow(/"auth.principal" reads callers/);
     expect(() => authenticator({ auth: { jwt: { issuer: 'x' } } })).toThrow(/"secret", "publicKey" or "jwksUri"/);
     expect(() => authenticator({ auth: { jwt: { secret: 's', jwksUri: 'https://idp.test/jwks' } } })).toThrow(/exactly one of "secret"/);
     expect(() => authenticator({ auth: { jwt: { secret: 's', algorithms: ['HS256', 'none'] } } })).toThrow(/must not contain "none"/);
@@ -33,6 +33,32 @@ describe('McpAuthenticator', () => {
     expect(open.accessOf(request)).toBeUndefined();
     expect(open.principalOf(request)).toBeUndefined();
     expect(open.refusal(open.accessOf(request), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x' } })).toBeUndefined();
+  });
+
+  it('without jwt or verifier, reads the caller from req.user: default mapping, or auth.principal', () => {
+    const fromGuards = authenticator({ auth: {} });
+    expect(fromGuards.verifiesTokens).toBe(false);
+    const alice = requestWith({ user: { sub: 'alice', iss: 'idp', scope: 'a b' } });
+    expect(fromGuards.callerOf(alice)).toEqual({ subject: 'alice', issuer: 'idp', clientId: undefined, scopes: ['a', 'b'] });
+    expect(fromGuards.principalOf(alice)).toBe(JSON.stringify(['idp', 'alice']));
+    expect(fromGuards.accessOf(alice)).toMatchObject({ anonymous: false, authenticated: true, scopes: new Set(['a', 'b']) });
+    expect(fromGuards.accessOf(requestWith())).toMatchObject({ anonymous: false, authenticated: false });
+    expect(fromGuards.principalOf(requestWith())).toBeUndefined();
+    const mapped = authenticator({ auth: { principal: (user) => ({ subject: (user as { login: string }).login, scopes: ['x'] }) } });
+    expect(mapped.callerOf(requestWith({ user: { login: 'bob' } }))).toEqual({ subject: 'bob', scopes: ['x'] });
+  });
+
+  it('binds what outlives a request to the principal, else to a hash of the credential, else to anonymous', () => {
+    const fromGuards = authenticator({ auth: {} });
+    const alice = (token: string) => requestWith({ user: { sub: 'alice', iss: 'idp' }, headers: { authorization: `Bearer ${token}` } });
+    expect(fromGuards.boundCallerOf(alice('t1'))).toBe(fromGuards.principalOf(alice('t2')));
+    const open = authenticator({});
+    const presenting = (token: string) => requestWith({ headers: { authorization: `Bearer ${token}` } });
+    expect(open.boundCallerOf(presenting('t1'))).toBe(open.boundCallerOf(presenting('t1')));
+    expect(open.boundCallerOf(presenting('t1'))).not.toBe(open.boundCallerOf(presenting('t2')));
+    expect(open.boundCallerOf(presenting('secret'))).not.toContain('secret');
+    expect(open.boundCallerOf(requestWith())).toBe(open.boundCallerOf(requestWith()));
+    expect(open.boundCallerOf(requestWith())).not.toBe(open.boundCallerOf(presenting('t1')));
   });
 
   it('derives the resource and the metadata URL from the request, the global prefix and the MCP path', () => {

@@ -1,24 +1,26 @@
-import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
-import passport from 'passport';
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { PROTECTED_RESOURCE_METADATA_PATH } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import type { McpAuthOptions } from '../interfaces/mcp-auth-options.interface.js';
+import type { McpPrincipal } from '../interfaces/mcp-principal.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { ANONYMOUS_ACCESS, mayUse, type McpAccess, type McpAccessRule } from '../registry/mcp-access.js';
 import { resolveStreamableHttpOptions } from '../options/transport-options.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import { McpServedRoutes, servedRouteOf } from '../http/mcp-served-routes.js';
-import { createJwtStrategy, jwtAlgorithms } from './jwt.strategy.js';
-import { createVerifierStrategy } from './bearer-token.strategy.js';
-import { getRequestAuth } from './request-auth.js';
+import { createJwtTokenChecker, jwtAlgorithms } from './jwt-token-checker.js';
+import { verifierTokenChecker } from './verifier-token-checker.js';
+import type { McpTokenCheck, McpTokenChecker } from './token-check.js';
+import { credentialKey, principalFromUser, principalKey } from './mcp-principal.js';
+import { getRequestAuth, principalAuth, setRequestAuth, type McpRequestAuth } from './request-auth.js';
 import { requestOrigin } from './request-origin.js';
 import { triesBearerAuth } from './bearer-token.js';
 
-/** A refused MCP request: 401 (no or bad token) or 403 (token lacks scopes), and the scopes that would do. */
+/** A refused MCP request: 401 (no or bad token, nobody) or 403 (lacks scopes), and the scopes that would do. */
 export interface McpAuthRefusal {
   readonly status: 401 | 403;
   readonly scopes: string[];
@@ -29,7 +31,8 @@ export type McpChallengeError = 'invalid_token' | 'insufficient_scope';
 /** Methods an anonymous caller (no token, on a server with `@McpPublic()` items) may always send. */
 const ANONYMOUS_METHODS = new Set(['initialize', 'ping', 'server/discover', 'subscriptions/listen', 'tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'logging/setLevel']);
 
-let strategyCount = 0;
+/** `boundCallerOf()` of a request that names no principal and presents no credential. */
+const ANONYMOUS_CALLER = '\0anonymous';
 
 function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
@@ -46,17 +49,23 @@ function normalizePrefix(prefix: string | undefined): string {
   return trimmed ? `/${trimmed}` : '';
 }
 
+function headersOf(request: unknown): IncomingHttpHeaders {
+  return ((request as { headers?: IncomingHttpHeaders } | undefined)?.headers ?? {}) as IncomingHttpHeaders;
+}
+
 /**
- * Bearer auth of one MCP server (one per McpModule): registers its passport strategy under a name of its own,
- * answers who may do what (token scopes, `@McpPublic()` items), builds `WWW-Authenticate` challenges and the
- * RFC 9728 metadata. Disabled (everything allowed) when the server has no `auth` option.
+ * Auth of one MCP server (one per McpModule): who is calling and what they may do. The principal comes from the
+ * server's own token verification (`auth.jwt` / `auth.verifier`, through McpAuthGuard), or from whatever the app's
+ * guards left on the request (`req.user`, read with `auth.principal` or the default mapping). It answers who may
+ * use which item (scopes, `@McpPublic()`), builds `WWW-Authenticate` challenges and the RFC 9728 metadata, and logs
+ * each refusal at debug level (never the token). Without `auth`, everything is allowed unless items declare scopes.
  */
 @Injectable()
-export class McpAuthenticator implements OnApplicationShutdown {
+export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   readonly options?: McpAuthOptions;
-  /** Name of this server's passport strategy. */
-  readonly strategyName: string;
   readonly requiredScopes: readonly string[];
+  private readonly logger = new Logger('McpAuth');
+  private checker?: McpTokenChecker;
 
   constructor(
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
@@ -66,14 +75,32 @@ export class McpAuthenticator implements OnApplicationShutdown {
     @Optional() private readonly servedRoutes?: McpServedRoutes,
   ) {
     this.options = moduleOptions.auth;
-    this.strategyName = `nestmcp:${moduleOptions.name}#${++strategyCount}`;
     this.requiredScopes = this.options?.requiredScopes ?? [];
-    // The strategy registers itself with passport under strategyName (PassportStrategy mixin).
-    if (this.options) this.createStrategy(this.options);
+    if (this.options) this.checkOptions(this.options);
   }
 
+  /** Loads what token verification needs (passport-jwt, jose), only when this server verifies JWTs itself. */
+  async onModuleInit(): Promise<void> {
+    const options = this.options;
+    if (options?.verifier) this.checker = verifierTokenChecker(options.verifier);
+    else if (options?.jwt) this.checker = await createJwtTokenChecker(this.serverName, options.jwt);
+  }
+
+  /** Items that declare scopes on a server that says nothing of where callers come from: say so, naming them. */
+  onApplicationBootstrap(): void {
+    if (this.options) return;
+    const scoped = this.registry.scopedEntryNames();
+    if (scoped.length) this.logger.warn(McpMessages.authScopesWithoutAuth(this.serverName, scoped));
+  }
+
+  /** Whether the server has `auth` options: it serves protected resource metadata and challenges refused callers. */
   get enabled(): boolean {
     return this.options !== undefined;
+  }
+
+  /** Whether the server verifies bearer tokens itself (`auth.jwt` or `auth.verifier`), with McpAuthGuard on its routes. */
+  get verifiesTokens(): boolean {
+    return this.options?.jwt !== undefined || this.options?.verifier !== undefined;
   }
 
   get serverName(): string {
@@ -85,22 +112,57 @@ export class McpAuthenticator implements OnApplicationShutdown {
     return this.registry.hasPublicEntries();
   }
 
-  onApplicationShutdown(): void {
-    if (this.options) passport.unuse(this.strategyName);
+  /** Verifies a bearer token with this server's verifier or JWT settings. */
+  checkToken(token: string, request: unknown): Promise<McpTokenCheck> {
+    if (!this.checker) throw new Error(McpMessages.authGuardNoServer());
+    return this.checker.check(token, request);
   }
 
-  // ---- who may do what ----
+  // ---- who is calling, and what they may do ----
 
-  /** The access of the caller of `request` (`undefined`: the server has no auth, everything is allowed). */
+  /** What is known of the caller of `request`: set by McpAuthGuard, else read once from what the app's guards left. */
+  private requestAuth(request: unknown): McpRequestAuth | undefined {
+    const known = getRequestAuth(request);
+    if (known || this.verifiesTokens || !request || typeof request !== 'object') return known;
+    const user = (request as { user?: unknown }).user;
+    const caller = (this.options?.principal ?? principalFromUser)(user, request) ?? undefined;
+    const auth = principalAuth(caller, caller && principalKey(caller, headersOf(request).authorization));
+    setRequestAuth(request, auth);
+    return auth;
+  }
+
+  /**
+   * The access of the caller of `request`; `undefined` when everything is allowed (no `auth`, nothing declares
+   * scopes). With verified tokens a request without one is anonymous; otherwise a request without a principal may use
+   * the items that need no scope.
+   */
   accessOf(request: unknown): McpAccess | undefined {
-    if (!this.enabled) return undefined;
-    return getRequestAuth(request)?.access ?? ANONYMOUS_ACCESS;
+    if (!this.enabled && this.registry.scopesInUse().length === 0) return undefined;
+    return this.requestAuth(request)?.access ?? ANONYMOUS_ACCESS;
   }
 
-  /** The principal sessions opened by this request are bound to (`undefined` without auth). */
+  /**
+   * The one name of the caller of `request` (sessions, multi-round-trip requests are bound to it): issuer + subject,
+   * else client, else a hash of the credentials; `undefined` when nobody can be named. Stable for a given principal.
+   */
   principalOf(request: unknown): string | undefined {
-    if (!this.enabled) return undefined;
-    return getRequestAuth(request)?.principal ?? '\0unauthenticated';
+    const auth = this.requestAuth(request);
+    if (this.verifiesTokens) return auth?.principal ?? '\0unauthenticated';
+    return auth?.principal;
+  }
+
+  /**
+   * `principalOf()` for what must be bound to its caller even where nobody is named (a 2026-07-28 `requestState`):
+   * on a server that names nobody (no `auth`, no `req.user`), the credential the client presented (a hash of its
+   * Authorization header, as a principal without subject or client is keyed), else anonymous.
+   */
+  boundCallerOf(request: unknown): string {
+    return this.principalOf(request) ?? credentialKey(headersOf(request).authorization) ?? ANONYMOUS_CALLER;
+  }
+
+  /** The caller of `request` (subject, issuer, client, scopes), or `undefined` for nobody. */
+  callerOf(request: unknown): McpPrincipal | undefined {
+    return this.requestAuth(request)?.caller;
   }
 
   /**
@@ -123,14 +185,25 @@ export class McpAuthenticator implements OnApplicationShutdown {
   admit(request: unknown, response: ServerResponse, message: unknown): boolean {
     const refusal = this.refusal(this.accessOf(request), message);
     if (!refusal) return true;
-    const anonymous = refusal.status === 401;
-    const text = anonymous ? McpMessages.authAnonymousRefused() : McpMessages.authInsufficientScope(refusal.scopes);
-    this.challenge(request, response, anonymous ? 'invalid_token' : 'insufficient_scope', text, refusal.scopes);
-    sendJsonRpcError(response, refusal.status, -32000, text, {}, (message as { id?: string | number }).id ?? null);
+    const text = this.refusalText(refusal);
+    const { method, params, id } = message as { method: string; params?: { name?: unknown; uri?: unknown }; id?: string | number };
+    this.logRefusal(request, refusal.status === 401 ? 'no principal' : 'insufficient scope', `${method} ${String(params?.name ?? params?.uri ?? '')}`.trim() + ` needs ${refusal.scopes.join(' ') || 'a principal'}`);
+    this.challenge(request, response, refusal.status === 401 ? 'invalid_token' : 'insufficient_scope', text, refusal.scopes);
+    sendJsonRpcError(response, refusal.status, -32000, text, {}, id ?? null);
     return false;
   }
 
-  /** `refusal()` for a request's method and params. */
+  /** What a refused caller is told. */
+  refusalText(refusal: McpAuthRefusal): string {
+    if (refusal.status === 403) return McpMessages.authInsufficientScope(refusal.scopes);
+    return this.verifiesTokens ? McpMessages.authAnonymousRefused() : McpMessages.authNoPrincipal(refusal.scopes);
+  }
+
+  /**
+   * `refusal()` for a request's method and params. Verified tokens: anonymous callers (servers with public items) may
+   * only initialize, list and use public items; tokens need the item's scopes (`requiredScopes` were checked by the
+   * guard). Principals from the app's guards need `requiredScopes` and the item's scopes; nobody gets 401.
+   */
   refusalFor(access: McpAccess | undefined, method: string, params: Record<string, unknown>): McpAuthRefusal | undefined {
     if (!access) return undefined;
     const rule = this.ruleOf(method, params);
@@ -138,8 +211,15 @@ export class McpAuthenticator implements OnApplicationShutdown {
       if (ANONYMOUS_METHODS.has(method) || rule?.public) return undefined;
       return { status: 401, scopes: this.scopesFor(rule) };
     }
-    if (!rule || mayUse(rule, access)) return undefined;
-    return { status: 403, scopes: this.scopesFor(rule) };
+    const lacksRequired = !this.verifiesTokens && this.requiredScopes.some((scope) => !access.scopes.has(scope));
+    if (!lacksRequired && (!rule || mayUse(rule, access))) return undefined;
+    return { status: access.authenticated ? 403 : 401, scopes: this.scopesFor(rule) };
+  }
+
+  /** Logs a refusal once, at debug level: server, request, reason, detail. Never the token. */
+  logRefusal(request: unknown, reason: string, detail: string): void {
+    const { method, url, originalUrl } = (request ?? {}) as { method?: string; url?: string; originalUrl?: string };
+    this.logger.debug(McpMessages.authRefusedLog(this.serverName, `${method ?? '?'} ${(originalUrl ?? url ?? '?').split('?')[0]}`, reason, detail));
   }
 
   private ruleOf(method: string, params: Record<string, unknown>): McpAccessRule | undefined {
@@ -180,8 +260,21 @@ export class McpAuthenticator implements OnApplicationShutdown {
     const headers = (request as { headers?: ServerResponse['req']['headers'] } | undefined)?.headers ?? {};
     const parts = triesBearerAuth(headers) ? [`error=${quoted(error)}`, `error_description=${quoted(description)}`] : [];
     if (scopes.length) parts.push(`scope=${quoted(scopes.join(' '))}`);
-    parts.push(`resource_metadata=${quoted(this.metadataUrl(request))}`);
+    // The metadata exists only on servers with `auth`; without, the challenge still names the scheme (RFC 7235 §3.1).
+    if (this.enabled) parts.push(`resource_metadata=${quoted(this.metadataUrl(request))}`);
     if (!response.headersSent) response.setHeader('www-authenticate', `Bearer ${parts.join(', ')}`);
+  }
+
+  /**
+   * A 401 from any guard on this server's routes (the app's own passport guard, say) gets the RFC 9728 challenge, so
+   * MCP clients find the authorization server whoever refused them. Only on servers with `auth` (where the metadata
+   * is served), and only if the refusal has no challenge yet (McpAuthGuard sets its own). Logged at debug level.
+   */
+  challengeGuardRefusal(request: unknown, response: ServerResponse, message: string): void {
+    if (!this.enabled || response.headersSent || response.hasHeader('www-authenticate')) return;
+    this.logRefusal(request, 'refused by a guard of the app', message);
+    const hasCredentials = headersOf(request).authorization !== undefined;
+    this.challenge(request, response, 'invalid_token', hasCredentials ? McpMessages.authInvalidToken() : McpMessages.authMissingToken());
   }
 
   /**
@@ -258,17 +351,17 @@ export class McpAuthenticator implements OnApplicationShutdown {
     return this.metadataRoutes().map((route) => route.path);
   }
 
-  private createStrategy(options: McpAuthOptions) {
+  private checkOptions(options: McpAuthOptions): void {
     const server = this.moduleOptions.name;
-    if (Number(options.jwt !== undefined) + Number(options.verifier !== undefined) !== 1) throw new Error(McpMessages.authNeedsOneMethod(server));
+    if (options.jwt !== undefined && options.verifier !== undefined) throw new Error(McpMessages.authNeedsOneMethod(server));
+    if ((options.jwt !== undefined || options.verifier !== undefined) && options.principal !== undefined) throw new Error(McpMessages.authPrincipalWithVerification(server));
     if (options.resource !== undefined && !/^https?:\/\/[^#]+$/.test(options.resource)) {
       throw new Error(McpMessages.authInvalidResource(server, options.resource));
     }
-    if (options.verifier) return createVerifierStrategy(this.strategyName, options.verifier);
-    const jwt = options.jwt!;
+    const jwt = options.jwt;
+    if (!jwt) return;
     const keys = [jwt.secret, jwt.publicKey, jwt.jwksUri].filter((key) => key !== undefined && key !== '');
     if (keys.length !== 1) throw new Error(McpMessages.authJwtNeedsKey(server));
     if (jwtAlgorithms(jwt).some((alg) => alg.toLowerCase() === 'none')) throw new Error(McpMessages.authAlgorithmNone(server));
-    return createJwtStrategy(this.strategyName, jwt);
   }
 }

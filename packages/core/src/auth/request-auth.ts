@@ -1,13 +1,16 @@
 import type { AccessToken } from '../interfaces/token-verifier.interface.js';
-import { ANONYMOUS_ACCESS, type McpAccess } from '../registry/mcp-access.js';
+import type { McpPrincipal } from '../interfaces/mcp-principal.interface.js';
+import { ANONYMOUS_ACCESS, UNAUTHENTICATED_ACCESS, type McpAccess } from '../registry/mcp-access.js';
 
 /** What the auth guard established about one HTTP request. */
 export interface McpRequestAuth {
   /** The verified token; absent for an anonymous caller of a server with public items. */
   readonly token?: AccessToken;
   readonly access: McpAccess;
-  /** Issuer + subject the sessions of this caller are bound to. */
-  readonly principal: string;
+  /** Issuer + subject the sessions of this caller are bound to (`undefined`: nobody, sessions are not bound). */
+  readonly principal: string | undefined;
+  /** Who is calling; `undefined` for an anonymous or unauthenticated caller. */
+  readonly caller?: McpPrincipal;
 }
 
 const REQUEST_AUTH = Symbol.for('nestmcp.requestAuth');
@@ -26,5 +29,11 @@ export function anonymousAuth(): McpRequestAuth {
 }
 
 export function tokenAuth(token: AccessToken, principal: string): McpRequestAuth {
-  return { token, access: { anonymous: false, scopes: new Set(token.scopes) }, principal };
+  return { token, access: { anonymous: false, authenticated: true, scopes: new Set(token.scopes) }, principal, caller: token };
+}
+
+/** What the app's guards established, read through the principal mapping (`undefined`: nobody). */
+export function principalAuth(caller: McpPrincipal | undefined, principal: string | undefined): McpRequestAuth {
+  if (!caller) return { access: UNAUTHENTICATED_ACCESS, principal: undefined };
+  return { access: { anonymous: false, authenticated: true, scopes: new Set(caller.scopes) }, principal, caller };
 }

@@ -7,3 +7,4 @@ export * from './mcp-prompt-options.interface.js';
 export * from './mcp-limits.interface.js';
 export * from './mcp-auth-options.interface.js';
 export * from './token-verifier.interface.js';
+export * from './mcp-principal.interface.js';

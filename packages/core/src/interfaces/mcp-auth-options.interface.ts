@@ -1,4 +1,5 @@
 import type { TokenVerifier } from './token-verifier.interface.js';
+import type { McpPrincipalMapper } from './mcp-principal.interface.js';
 
 /** JWT access tokens verified with passport-jwt: a shared secret (HS*), a PEM public key, or a JWKS URL. */
 export interface McpJwtOptions {
@@ -24,13 +25,22 @@ export interface McpJwtOptions {
 
 /**
  * Bearer-token protection of one MCP server (MCP 2025-11-25, basic/authorization: the server is an OAuth 2.1
- * resource server). Give `jwt` or `verifier`.
+ * resource server). Either the server verifies tokens itself (`jwt` or `verifier`; it then guards its routes), or
+ * the app's own guards authenticate (a global `AuthGuard('jwt')` with the app's strategy, say) and the server reads
+ * who is calling from `req.user` (`principal`). Either way it serves the RFC 9728 metadata, answers every 401 on its
+ * routes with the challenge that points to it, and enforces per-item scopes. See docs/auth.md.
  */
 export interface McpAuthOptions {
-  /** Verify JWT access tokens. */
+  /** Verify JWT access tokens (needs the package `passport-jwt`, and `jose` for `jwksUri`). */
   jwt?: McpJwtOptions;
   /** Verify tokens with your own code (opaque tokens, introspection), or a `StaticTokenVerifier` in development. */
   verifier?: TokenVerifier;
+  /**
+   * Without `jwt` or `verifier`: how to read the caller from what the app's guards left on the request. Default:
+   * `req.user` mapped by the default mapping (scopes from `scopes`, `scope` or `scp`; subject from `subject`, `sub`,
+   * `id` or `userId`; issuer from `issuer` or `iss`; client from `clientId`, `client_id`, `azp` or `cid`).
+   */
+  principal?: McpPrincipalMapper;
   /** Scopes every request needs (403 insufficient_scope otherwise). Per-tool scopes come on top. */
   requiredScopes?: string[];
   /** Authorization server issuer URLs clients get tokens from (RFC 9728 `authorization_servers`). */

@@ -101,6 +101,12 @@ export interface McpModuleOptions {
   dtoValidation?: McpDtoValidationOptions;
   /** Bearer-token protection (OAuth 2.1 resource server): every MCP route of this server needs a valid token. See docs/auth.md. */
   auth?: McpAuthOptions;
+  /**
+   * The app's global guards, interceptors, pipes and filters always run on the MCP HTTP route. On MCP handlers (the
+   * `'mcp'` context) run only those marked `@ApplyToMcpHandlers()`, plus: `true`, all of them (as GraphQL resolvers
+   * get them); a list of classes, those (e.g. `[ClassSerializerInterceptor]`). Default `false`. See docs/enhancers.md.
+   */
+  inheritGlobalEnhancers?: boolean | Type<unknown>[];
 
   // Hardening (see docs/production.md)
   /**

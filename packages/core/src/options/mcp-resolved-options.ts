@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import type { McpModuleOptions, McpProtocolVersions } from '../interfaces/mcp-options.interface.js';
 import { resolveMcpLimits, type ResolvedMcpLimits } from './mcp-limits.js';
 import {
@@ -22,6 +23,8 @@ export class McpResolvedOptions {
   /** Keep-alive interval of the legacy SSE stream: its own option, else `limits.keepAliveMs`. */
   readonly sseKeepAliveMs: number;
   readonly protocolVersions: McpProtocolVersions;
+  /** Which of the app's global enhancers also run on MCP handlers: all (`true`), none but the marked (`false`), or these. */
+  readonly inheritGlobalEnhancers: boolean | readonly Type<unknown>[];
 
   constructor(readonly module: McpModuleOptions) {
     this.name = module.name;
@@ -31,5 +34,6 @@ export class McpResolvedOptions {
     this.sse = resolveSseOptions(module.transports);
     this.sseKeepAliveMs = this.sse?.keepAliveMs ?? this.limits.keepAliveMs;
     this.protocolVersions = module.protocolVersions ?? 'both';
+    this.inheritGlobalEnhancers = module.inheritGlobalEnhancers ?? false;
   }
 }

@@ -1,6 +1,6 @@
 import { ANONYMOUS_ACCESS, McpAccessList, mayUse, type McpAccess, type McpAccessRule } from './mcp-access.js';
 
-const access = (...scopes: string[]): McpAccess => ({ anonymous: false, scopes: new Set(scopes) });
+const access = (...scopes: string[]): McpAccess => ({ anonymous: false, authenticated: true, scopes: new Set(scopes) });
 
 describe('McpAccessList', () => {
   const entries: (McpAccessRule & { name: string })[] = [

@@ -5,7 +5,9 @@
 export interface McpAccess {
   /** No token was sent (allowed only on servers with `@McpPublic()` items): public items only. */
   readonly anonymous: boolean;
-  /** Scopes of the verified token. */
+  /** Whether a principal was found (a verified token, or what the app's guards left on the request). */
+  readonly authenticated: boolean;
+  /** Scopes of the verified token or principal. */
   readonly scopes: ReadonlySet<string>;
 }
 
@@ -15,7 +17,10 @@ export interface McpAccessRule {
   readonly public?: boolean;
 }
 
-export const ANONYMOUS_ACCESS: McpAccess = Object.freeze({ anonymous: true, scopes: new Set<string>() });
+export const ANONYMOUS_ACCESS: McpAccess = Object.freeze({ anonymous: true, authenticated: false, scopes: new Set<string>() });
+
+/** A caller the app's guards let through without a principal: items without scopes only. */
+export const UNAUTHENTICATED_ACCESS: McpAccess = Object.freeze({ anonymous: false, authenticated: false, scopes: new Set<string>() });
 
 /** Whether a caller with `access` may see and use an entry with `rule`. */
 export function mayUse(rule: McpAccessRule, access: McpAccess | undefined): boolean {

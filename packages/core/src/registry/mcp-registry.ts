@@ -227,6 +227,18 @@ export class McpRegistry {
     return (this.publicEntries ??= all.some((entries) => [...entries].some((entry) => entry.public)));
   }
 
+  /** The entries that declare scopes, named for people (`tool "add_note"`, `resource "notes://{id}"`, `prompt "x"`). */
+  scopedEntryNames(): string[] {
+    const named = (kind: string, entries: Iterable<{ scopes?: readonly string[] }>, key: (entry: never) => string) =>
+      [...entries].filter((entry) => entry.scopes?.length).map((entry) => `${kind} "${key(entry as never)}"`);
+    return [
+      ...named('tool', this.tools.values(), (tool: RegisteredTool) => tool.name),
+      ...named('resource', this.resources.values(), (resource: RegisteredResource) => resource.uri),
+      ...named('resource template', this.templates.values(), (template: RegisteredResourceTemplate) => template.uriTemplate),
+      ...named('prompt', this.prompts.values(), (prompt: RegisteredPrompt) => prompt.name),
+    ];
+  }
+
   /** The caching hints the decorators gave the entries of one list (2026-07-28 `ttlMs` / `cacheScope`). */
   listCacheHints(kind: McpListKind | 'templates'): (McpCacheHint | undefined)[] {
     const entries: { cache?: McpCacheHint }[] =

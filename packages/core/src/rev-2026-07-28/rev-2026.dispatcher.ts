@@ -19,7 +19,6 @@ import { McpSessionState } from '../context/mcp-session-state.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import type { McpListKind } from '../registry/mcp-registry.types.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
-import { callerOf } from '../auth/request-caller.js';
 import { McpOperations, isSuspension, type McpInvocation, type McpSuspension } from '../operations/mcp-operations.js';
 import { McpOperationError } from '../operations/mcp-operation-error.js';
 import { isProtocolError, toOperationError } from '../operations/mcp-error-mapper.js';
@@ -233,6 +232,6 @@ export class Rev2026Dispatcher {
 
   /** The caller a requestState is bound to: the principal the auth layer established for this request. */
   private caller(): string {
-    return callerOf(this.auth, currentMcpRequestContext()?.request);
+    return this.auth.boundCallerOf(currentMcpRequestContext()?.request);
   }
 }

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { McpPrincipal } from '../interfaces/mcp-principal.interface.js';
+
+function words(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return value.split(' ').filter(Boolean);
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return undefined;
+}
+
+function name(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  return typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
+}
+
+/**
+ * The default mapping of `req.user` to a principal, for the shapes passport strategies and token libraries leave
+ * there: scopes from `scopes` (array or space-separated), else `scope` (RFC 8693/9068, space-separated), else `scp`
+ * (Entra ID, Okta: string or array); subject from `subject`, `sub`, `id` or `userId`; issuer from `issuer` or
+ * `iss`; client from `clientId`, `client_id`, `azp` or `cid`. Anything that is not an object is nobody.
+ */
+export function principalFromUser(user: unknown): McpPrincipal | undefined {
+  if (!user || typeof user !== 'object') return undefined;
+  const u = user as Record<string, unknown>;
+  return {
+    subject: name(u.subject) ?? name(u.sub) ?? name(u.id) ?? name(u.userId),
+    issuer: name(u.issuer) ?? name(u.iss),
+    clientId: name(u.clientId) ?? name(u.client_id) ?? name(u.azp) ?? name(u.cid),
+    scopes: words(u.scopes) ?? words(u.scope) ?? words(u.scp) ?? [],
+  };
+}
+
+/**
+ * The key a principal is known by (sessions are bound to it): issuer + subject, else issuer + client. A principal
+ * that names neither is known by a hash of `fallback` (the bearer token or Authorization header), never by its value.
+ */
+export function principalKey(principal: McpPrincipal, fallback: string | undefined): string {
+  const who = principal.subject ?? (principal.clientId !== undefined ? `client:${principal.clientId}` : undefined);
+  if (who !== undefined) return JSON.stringify([principal.issuer ?? null, who]);
+  return credentialKey(fallback) ?? '\0nameless';
+}
+
+/** The key of a caller known only by the credential it presented: a hash of it, never its value (`undefined`: none). */
+export function credentialKey(credential: string | undefined): string | undefined {
+  return credential ? `token:${createHash('sha256').update(credential).digest('base64url')}` : undefined;
+}

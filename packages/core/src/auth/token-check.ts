@@ -1,0 +1,25 @@
+import type { AccessToken } from '../interfaces/token-verifier.interface.js';
+
+/** Why a bearer token was refused, as the debug log names it. */
+export type McpTokenRefusalReason =
+  | 'missing token'
+  | 'malformed Authorization header'
+  | 'malformed token'
+  | 'bad signature'
+  | 'algorithm not allowed'
+  | 'expired'
+  | 'not yet valid'
+  | 'wrong audience'
+  | 'wrong issuer'
+  | 'unknown key'
+  | 'key set unavailable'
+  | 'unknown to the verifier'
+  | 'invalid token';
+
+/** A checked bearer token: accepted, or refused with the reason and a detail that never holds the token. */
+export type McpTokenCheck = { readonly token: AccessToken } | { readonly refused: McpTokenRefusalReason; readonly detail: string };
+
+/** Verifies the bearer token of a request (the one in its Authorization header). */
+export interface McpTokenChecker {
+  check(token: string, request: unknown): Promise<McpTokenCheck>;
+}

@@ -1,0 +1,13 @@
+import type { TokenVerifier } from '../interfaces/token-verifier.interface.js';
+import type { McpTokenCheck, McpTokenChecker } from './token-check.js';
+
+/** Tokens checked by the app's `TokenVerifier` (opaque tokens, introspection, static tokens). No package needed. */
+export function verifierTokenChecker(verifier: TokenVerifier): McpTokenChecker {
+  return {
+    async check(token: string): Promise<McpTokenCheck> {
+      // A verifier that throws could not decide (e.g. introspection is down): that is a 500, not a refusal.
+      const accessToken = await verifier.verify(token);
+      return accessToken ? { token: accessToken } : { refused: 'unknown to the verifier', detail: 'the TokenVerifier returned null' };
+    },
+  };
+}
