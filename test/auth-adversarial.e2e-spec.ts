@@ -1,0 +1,46 @@
+import type { INestApplication } from '@nestjs/common';
+import { McpModule } from '@nestmcp/core';
+import { startApp } from './fixtures/app.js';
+import { SecureTools } from './fixtures/auth/secure.tools.js';
+import { AUDIENCE, ISSUER, SECRET, signToken } from './fixtures/auth/tokens.js';
+import { INITIALIZE, bearer, post } from './fixtures/auth/http.js';
+
+/**
+ * Adversarial review of issue 13's auth (principal model, token checks, sessions): each case is a way in that
+ * was found open, through real HTTP against a real app.
+ */
+describe('auth.jwt clockToleranceSeconds', () => {
+  let app: INestApplication;
+  let url: (path?: string) => URL;
+  beforeAll(async () => {
+    ({ app, url } = await startApp({
+      imports: [McpModule.forRoot({ name: 'skewed', version: '1.0.0', auth: { jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE, clockToleranceSeconds: 120 } } })],
+      providers: [SecureTools],
+    }));
+  });
+  afterAll(() => app.close());
+
+  it('accepts a token that expired within the tolerance (clock skew), as passport-jwt did', async () => {
+    const response = await post(url(), INITIALIZE, bearer(await signToken({ expiresIn: -30 })));
+    expect(response.status).toBe(200);
+  });
+
+  it('still refuses a token that expired beyond the tolerance', async () => {
+    const response = await post(url(), INITIALIZE, bearer(await signToken({ expiresIn: -600 })));
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('a TokenVerifier that hands back an expired token', () => {
+  it('is still refused as expired (the expiry check moved from the guard to the verifier checker)', async () => {
+    const verifier = { verify: (token: string) => ({ token, subject: 'old', scopes: [], claims: {}, expiresAt: Math.floor(Date.now() / 1000) - 5 }) };
+    const { app, url } = await startApp({ imports: [McpModule.forRoot({ name: 'lax', version: '1.0.0', auth: { verifier } })], providers: [SecureTools] });
+    try {
+      const response = await post(url(), INITIALIZE, bearer('anything'));
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('the bearer token has expired');
+    } finally {
+      await app.close();
+    }
+  });
+});
