@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { McpModule } from '@nestmcp/core';
+import { McpModule, StaticTokenVerifier } from '@nestmcp/core';
 import { startApp } from './fixtures/app.js';
 import { SecureTools } from './fixtures/auth/secure.tools.js';
 import { AUDIENCE, ISSUER, SECRET, signToken } from './fixtures/auth/tokens.js';
-import { INITIALIZE, bearer, post } from './fixtures/auth/http.js';
+import { INITIALIZE, bearer, openSession, post, rpc } from './fixtures/auth/http.js';
 
 /**
  * Adversarial review of issue 13's auth (principal model, token checks, sessions): each case is a way in that
@@ -42,5 +42,26 @@ describe('a TokenVerifier that hands back an expired token', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('principal keys: a subject never passes for a client', () => {
+  let app: INestApplication;
+  let url: (path?: string) => URL;
+  beforeAll(async () => {
+    const verifier = new StaticTokenVerifier({
+      'service-token': { clientId: 'billing', issuer: ISSUER, scopes: [] },
+      'user-token': { subject: 'client:billing', issuer: ISSUER, scopes: [] },
+    });
+    ({ app, url } = await startApp({ imports: [McpModule.forRoot({ name: 'keys', version: '1.0.0', auth: { verifier } })], providers: [SecureTools] }));
+  });
+  afterAll(() => app.close());
+
+  it("refuses the session of client 'billing' to a user whose subject is 'client:billing'", async () => {
+    const session = await openSession(url(), bearer('service-token'));
+    const stolen = await post(url(), rpc('tools/list'), { ...bearer('user-token'), 'mcp-session-id': session });
+    expect(stolen.status).toBe(404);
+    const own = await post(url(), rpc('tools/list'), { ...bearer('service-token'), 'mcp-session-id': session });
+    expect(own.status).toBe(200);
   });
 });

@@ -28,7 +28,8 @@ describe('the default principal mapping of req.user', () => {
 
   it('keys principals by issuer + subject, else client, else a hash of the credentials', () => {
     expect(principalKey({ subject: 's', issuer: 'i', scopes: [] }, 't')).not.toBe(principalKey({ subject: 's', issuer: 'j', scopes: [] }, 't'));
-    expect(principalKey({ clientId: 'c', scopes: [] }, 't')).toContain('client:c');
+    expect(principalKey({ clientId: 'c', issuer: 'i', scopes: [] }, 't')).not.toBe(principalKey({ subject: 'client:c', issuer: 'i', scopes: [] }, 't'));
+    expect(principalKey({ clientId: 'c', issuer: 'i', scopes: [] }, 't')).not.toBe(principalKey({ subject: 'c', issuer: 'i', scopes: [] }, 't'));
     expect(principalKey({ scopes: [] }, 'Bearer secret')).not.toContain('secret');
     expect(principalKey({ scopes: [] }, 'Bearer secret')).not.toBe(principalKey({ scopes: [] }, 'Bearer other'));
   });

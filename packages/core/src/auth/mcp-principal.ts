@@ -32,10 +32,12 @@ export function principalFromUser(user: unknown): McpPrincipal | undefined {
 /**
  * The key a principal is known by (sessions are bound to it): issuer + subject, else issuer + client. A principal
  * that names neither is known by a hash of `fallback` (the bearer token or Authorization header), never by its value.
+ * Subjects and clients are apart in the key (`sub` / `client`), so no subject can pass for a client of the same issuer
+ * (a user whose subject or username is "client:billing" is not the client "billing").
  */
 export function principalKey(principal: McpPrincipal, fallback: string | undefined): string {
-  const who = principal.subject ?? (principal.clientId !== undefined ? `client:${principal.clientId}` : undefined);
-  if (who !== undefined) return JSON.stringify([principal.issuer ?? null, who]);
+  if (principal.subject !== undefined) return JSON.stringify([principal.issuer ?? null, 'sub', principal.subject]);
+  if (principal.clientId !== undefined) return JSON.stringify([principal.issuer ?? null, 'client', principal.clientId]);
   return credentialKey(fallback) ?? '\0nameless';
 }
 
