@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { McpModule, StaticTokenVerifier } from '@nestmcp/core';
+import { Injectable } from '@nestjs/common';
+import { McpModule, McpPublic, McpTool, StaticTokenVerifier } from '@nestmcp/core';
 import { startApp } from './fixtures/app.js';
 import { SecureTools } from './fixtures/auth/secure.tools.js';
 import { AUDIENCE, ISSUER, SECRET, signToken } from './fixtures/auth/tokens.js';
-import { INITIALIZE, bearer, openSession, post, rpc } from './fixtures/auth/http.js';
+import { INITIALIZE, bearer, message, openSession, post, rpc } from './fixtures/auth/http.js';
 
 /**
  * Adversarial review of issue 13's auth (principal model, token checks, sessions): each case is a way in that
@@ -63,5 +64,38 @@ describe('principal keys: a subject never passes for a client', () => {
     expect(stolen.status).toBe(404);
     const own = await post(url(), rpc('tools/list'), { ...bearer('service-token'), 'mcp-session-id': session });
     expect(own.status).toBe(200);
+  });
+});
+
+@McpPublic()
+@Injectable()
+class MostlyPublicTools {
+  @McpTool({ description: 'Public status' })
+  status() {
+    return 'ok';
+  }
+
+  @McpTool({ description: 'Needs admin, in a public class', scopes: ['admin'] })
+  purge() {
+    return 'purged';
+  }
+}
+
+describe('@McpPublic() on a class whose method declares scopes', () => {
+  it('is refused at start-up, naming the item, rather than letting anyone run it', async () => {
+    const outcome = await startApp({
+      imports: [McpModule.forRoot({ name: 'mixed', version: '1.0.0', auth: { jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE } } })],
+      providers: [MostlyPublicTools],
+    }).then(
+      // Were it to start: what a caller without any token gets from the admin tool.
+      async ({ app, url }) => {
+        const session = await openSession(url(), {});
+        const called = await message(await post(url(), rpc('tools/call', { name: 'purge', arguments: {} }), { 'mcp-session-id': session }));
+        await app.close();
+        return `started, and an anonymous tools/call purge got ${JSON.stringify(called.result ?? called.error)}`;
+      },
+      (error: Error) => error.message,
+    );
+    expect(outcome).toMatch(/tool "purge" \(MostlyPublicTools\.purge\) is @McpPublic\(\) and declares scopes \(admin\)/);
   });
 });

@@ -12,6 +12,8 @@ export const McpMessages = {
     `MCP server "${server}" has two resources for "${uri}": ${first} and ${second}.`,
   resourceNeedsUri: (where: string) =>
     `@McpResource() on ${where} needs either "uri" (a fixed resource) or "uriTemplate" (an RFC 6570 template such as "notes://{id}").`,
+  publicItemWithScopes: (server: string, item: string, source: string, scopes: readonly string[]) =>
+    `MCP server "${server}": ${item} (${source}) is @McpPublic() and declares scopes (${scopes.join(' ')}). A public item needs no token, so its scopes would never be checked. Put @McpPublic() only on the items that need no token (not on a class with scoped methods), or drop the scopes.`,
   resourceUriAndTemplate: (where: string) =>
     `@McpResource() on ${where} sets both "uri" and "uriTemplate"; set one of them.`,
   unsupportedSchema: (where: string) =>
