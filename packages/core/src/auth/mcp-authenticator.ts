@@ -266,13 +266,15 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /**
-   * A 401 from any guard on this server's routes (the app's own passport guard, say) gets the RFC 9728 challenge, so
-   * MCP clients find the authorization server whoever refused them. Only on servers with `auth` (where the metadata
-   * is served), and only if the refusal has no challenge yet (McpAuthGuard sets its own). Logged at debug level.
+   * A 401 from any guard on this server's routes (the app's own passport guard, say) is logged at debug level, and
+   * gets the RFC 9728 challenge, so MCP clients find the authorization server whoever refused them: the challenge only
+   * on servers with `auth` (where the metadata is served). Neither if the refusal has a challenge already
+   * (McpAuthGuard sets its own, and has logged it).
    */
   challengeGuardRefusal(request: unknown, response: ServerResponse, message: string): void {
-    if (!this.enabled || response.headersSent || response.hasHeader('www-authenticate')) return;
+    if (response.headersSent || response.hasHeader('www-authenticate')) return;
     this.logRefusal(request, 'refused by a guard of the app', message);
+    if (!this.enabled) return;
     const hasCredentials = headersOf(request).authorization !== undefined;
     this.challenge(request, response, 'invalid_token', hasCredentials ? McpMessages.authInvalidToken() : McpMessages.authMissingToken());
   }
