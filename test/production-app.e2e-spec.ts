@@ -192,3 +192,61 @@ describe('scopes declared on a server with no auth option', () => {
     }
   });
 });
+
+describe("the app's global ClassSerializerInterceptor and MCP results", () => {
+  const serializerHints = (logger: RecordingLogger) => logger.lines.filter((line) => line.context === 'McpEnhancers');
+
+  /** A tool that returns the app's entity as it is (Order has an @Exclude() costPrice). */
+  async function withEntityTool(mcp: Partial<Parameters<typeof ordersAppModule>[0]>) {
+    const { Injectable, Module } = await import('@nestjs/common');
+    const { McpTool } = await import('@nestmcp/core');
+    const { Order } = await import('./fixtures/production-app/orders.js');
+    @Injectable()
+    class EntityTools {
+      @McpTool({ description: 'The order entity, unmapped' })
+      order_entity() {
+        return new Order(9, 'jam', 1);
+      }
+    }
+    @Module({ imports: [ordersAppModule({ auth: { authorizationServers: [ORDERS_JWT.issuer] }, ...mcp })], providers: [EntityTools] })
+    class EntityModule {}
+    return EntityModule;
+  }
+
+  it('warns at start-up that it does not run on tool results, which then carry @Exclude() fields', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await withEntityTool({})) as never, logger);
+    try {
+      const hints = serializerHints(logger);
+      expect(hints).toHaveLength(1);
+      expect(hints[0]).toMatchObject({ level: 'warn', message: expect.stringContaining('MCP server "orders": the app\'s global ClassSerializerInterceptor does not run on MCP tool') });
+      expect(hints[0].message).toContain('inheritGlobalEnhancers: [ClassSerializerInterceptor]');
+      const client = await createMcpClient(app, { headers: bearer(await ordersToken({ sub: 'alice' })) });
+      expect(JSON.parse(text(await client.callTool({ name: 'order_entity', arguments: {} })))).toHaveProperty('costPrice');
+      await client.close();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says nothing once the server inherits it, and the tool result is serialized as the routes are', async () => {
+    const { ClassSerializerInterceptor } = await import('@nestjs/common');
+    const logger = new RecordingLogger();
+    const app = await start((await withEntityTool({ inheritGlobalEnhancers: [ClassSerializerInterceptor] })) as never, logger);
+    try {
+      expect(serializerHints(logger)).toEqual([]);
+      const client = await createMcpClient(app, { headers: bearer(await ordersToken({ sub: 'alice' })) });
+      expect(JSON.parse(text(await client.callTool({ name: 'order_entity', arguments: {} })))).toEqual({ id: 9, item: 'jam', quantity: 1 });
+      await client.close();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says nothing when the server says it does not want it (inheritGlobalEnhancers: false)', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await withEntityTool({ inheritGlobalEnhancers: false })) as never, logger);
+    await app.close();
+    expect(serializerHints(logger)).toEqual([]);
+  });
+});

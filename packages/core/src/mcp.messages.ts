@@ -101,6 +101,8 @@ export const McpMessages = {
     `MCP server "${server}": "auth.principal" reads callers authenticated by the app's own guards; with "auth.jwt" or "auth.verifier" the server verifies tokens itself. Set one or the other.`,
   authPackageMissing: (server: string, option: string, pkg: string) =>
     `MCP server "${server}": "${option}" needs the package "${pkg}", which is not installed. Install it: npm install ${pkg}`,
+  serializerNotOnHandlers: (server: string) =>
+    `MCP server "${server}": the app's global ClassSerializerInterceptor does not run on MCP tool, resource and prompt results (global enhancers guard the MCP route, not its handlers), so fields hidden with @Exclude() are sent to MCP clients when a tool returns a class instance. To serialize them as your routes do: McpModule.forRoot({ ..., inheritGlobalEnhancers: [ClassSerializerInterceptor] }); to keep results as they are and silence this: inheritGlobalEnhancers: false. See docs/enhancers.md.`,
   authScopesWithoutAuth: (server: string, items: string[]) =>
     `MCP server "${server}" has items that declare scopes (${items.join(', ')}) but no "auth" option, so nothing says who is calling. Their calls are refused unless a guard of the app leaves a principal with those scopes on req.user. Set "auth" (jwt, verifier, or {} to read req.user, or principal) to say how callers are known; see docs/auth.md.`,
   authRefusedLog: (server: string, request: string, reason: string, detail: string) =>

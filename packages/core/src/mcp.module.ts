@@ -10,6 +10,7 @@ import { McpMetadataAccessor } from './discovery/mcp-metadata.accessor.js';
 import { McpRegistry } from './registry/mcp-registry.js';
 import { McpDispatcher } from './execution/mcp-dispatcher.js';
 import { McpHandlerInvoker } from './execution/mcp-handler-invoker.js';
+import { McpGlobalEnhancerHints } from './execution/mcp-global-enhancer-hints.js';
 import { McpOperations } from './operations/mcp-operations.js';
 import { McpResolvedOptions } from './options/mcp-resolved-options.js';
 import { resolveSseOptions, resolveStreamableHttpOptions } from './options/transport-options.js';
@@ -50,6 +51,7 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     McpMetadataAccessor,
     McpRegistry,
     McpHandlerInvoker,
+    McpGlobalEnhancerHints,
     McpExplorer,
     // The core of operations and each revision's glue
     McpOperations,
