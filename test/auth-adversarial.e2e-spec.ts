@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { McpModule, McpPublic, McpTool, StaticTokenVerifier } from '@nestmcp/core';
 import { startApp } from './fixtures/app.js';
 import { SecureTools } from './fixtures/auth/secure.tools.js';
@@ -97,5 +98,44 @@ describe('@McpPublic() on a class whose method declares scopes', () => {
       (error: Error) => error.message,
     );
     expect(outcome).toMatch(/tool "purge" \(MostlyPublicTools\.purge\) is @McpPublic\(\) and declares scopes \(admin\)/);
+  });
+});
+
+/**
+ * An app guard that authenticates without an Authorization header (a cookie session, an API key header) and leaves
+ * the user in a shape of its own: `x-user-shape` picks it, `x-user` names the user.
+ */
+@Injectable()
+class HeaderSessionGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: unknown }>();
+    const name = request.headers['x-user'];
+    if (!name) return false;
+    request.user = request.headers['x-user-shape'] === 'string' ? name : { username: name, scopes: ['orders:read'] };
+    return true;
+  }
+}
+
+describe("sessions of users the app's guard names its own way (no Authorization header)", () => {
+  let app: INestApplication;
+  let url: (path?: string) => URL;
+  beforeAll(async () => {
+    ({ app, url } = await startApp({
+      imports: [McpModule.forRoot({ name: 'cookies', version: '1.0.0', auth: {} })],
+      providers: [SecureTools, { provide: APP_GUARD, useClass: HeaderSessionGuard }],
+    }));
+  });
+  afterAll(() => app.close());
+
+  it.each([
+    ['{ username, scopes }', 'object'],
+  ])('keeps the session of one user from another when req.user is %s', async (_case, shape) => {
+    const alice = { 'x-user': 'alice', 'x-user-shape': shape };
+    const bob = { 'x-user': 'bob', 'x-user-shape': shape };
+    const session = await openSession(url(), alice);
+    const stolen = await post(url(), rpc('tools/list'), { ...bob, 'mcp-session-id': session });
+    expect(stolen.status).toBe(404);
+    const own = await post(url(), rpc('tools/list'), { ...alice, 'mcp-session-id': session });
+    expect(own.status).toBe(200);
   });
 });

@@ -18,6 +18,8 @@ describe('the default principal mapping of req.user', () => {
     expect(principalFromUser({ subject: 's', issuer: 'i', clientId: 'c', scopes: [] })).toMatchObject({ subject: 's', issuer: 'i', clientId: 'c' });
     expect(principalFromUser({ userId: 42, username: 'john' })).toMatchObject({ subject: '42' });
     expect(principalFromUser({ id: 'u1', client_id: 'app' })).toMatchObject({ subject: 'u1', clientId: 'app' });
+    expect(principalFromUser({ username: 'alice', roles: ['x'] })).toMatchObject({ subject: 'alice' });
+    expect(principalFromUser({ email: 'bob@example.com' })).toMatchObject({ subject: 'bob@example.com' });
   });
 
   it('finds nobody in what is not an object', () => {

@@ -15,14 +15,15 @@ function name(value: unknown): string | undefined {
 /**
  * The default mapping of `req.user` to a principal, for the shapes passport strategies and token libraries leave
  * there: scopes from `scopes` (array or space-separated), else `scope` (RFC 8693/9068, space-separated), else `scp`
- * (Entra ID, Okta: string or array); subject from `subject`, `sub`, `id` or `userId`; issuer from `issuer` or
- * `iss`; client from `clientId`, `client_id`, `azp` or `cid`. Anything that is not an object is nobody.
+ * (Entra ID, Okta: string or array); subject from `subject`, `sub`, `id`, `userId`, `username` or `email` (what
+ * passport-local and cookie-session apps leave); issuer from `issuer` or `iss`; client from `clientId`, `client_id`,
+ * `azp` or `cid`. Anything that is not an object is nobody.
  */
 export function principalFromUser(user: unknown): McpPrincipal | undefined {
   if (!user || typeof user !== 'object') return undefined;
   const u = user as Record<string, unknown>;
   return {
-    subject: name(u.subject) ?? name(u.sub) ?? name(u.id) ?? name(u.userId),
+    subject: name(u.subject) ?? name(u.sub) ?? name(u.id) ?? name(u.userId) ?? name(u.username) ?? name(u.email),
     issuer: name(u.issuer) ?? name(u.iss),
     clientId: name(u.clientId) ?? name(u.client_id) ?? name(u.azp) ?? name(u.cid),
     scopes: words(u.scopes) ?? words(u.scope) ?? words(u.scp) ?? [],
