@@ -129,6 +129,7 @@ describe("sessions of users the app's guard names its own way (no Authorization 
 
   it.each([
     ['{ username, scopes }', 'object'],
+    ['a plain string (a user id from deserializeUser)', 'string'],
   ])('keeps the session of one user from another when req.user is %s', async (_case, shape) => {
     const alice = { 'x-user': 'alice', 'x-user-shape': shape };
     const bob = { 'x-user': 'bob', 'x-user-shape': shape };

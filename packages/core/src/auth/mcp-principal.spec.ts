@@ -22,10 +22,13 @@ describe('the default principal mapping of req.user', () => {
     expect(principalFromUser({ email: 'bob@example.com' })).toMatchObject({ subject: 'bob@example.com' });
   });
 
-  it('finds nobody in what is not an object', () => {
+  it('takes a string or number as the subject, and finds nobody in anything else that is not an object', () => {
     expect(principalFromUser(undefined)).toBeUndefined();
     expect(principalFromUser(false)).toBeUndefined();
-    expect(principalFromUser('alice')).toBeUndefined();
+    expect(principalFromUser(true)).toBeUndefined();
+    expect(principalFromUser('')).toBeUndefined();
+    expect(principalFromUser('alice')).toEqual({ subject: 'alice', scopes: [] });
+    expect(principalFromUser(42)).toEqual({ subject: '42', scopes: [] });
   });
 
   it('keys principals by issuer + subject, else client, else a hash of the credentials', () => {

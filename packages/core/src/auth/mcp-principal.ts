@@ -17,9 +17,12 @@ function name(value: unknown): string | undefined {
  * there: scopes from `scopes` (array or space-separated), else `scope` (RFC 8693/9068, space-separated), else `scp`
  * (Entra ID, Okta: string or array); subject from `subject`, `sub`, `id`, `userId`, `username` or `email` (what
  * passport-local and cookie-session apps leave); issuer from `issuer` or `iss`; client from `clientId`, `client_id`,
- * `azp` or `cid`. Anything that is not an object is nobody.
+ * `azp` or `cid`. A string or number is the subject itself (passport's deserializeUser may leave just the id);
+ * anything else that is not an object is nobody.
  */
 export function principalFromUser(user: unknown): McpPrincipal | undefined {
+  const subject = name(user);
+  if (subject !== undefined) return { subject, scopes: [] };
   if (!user || typeof user !== 'object') return undefined;
   const u = user as Record<string, unknown>;
   return {
