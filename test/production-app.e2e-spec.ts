@@ -1,4 +1,5 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { createMcpClient } from '@nestmcp/core/testing';
 import { post, initializeRequest } from './fixtures/http.js';
@@ -248,5 +249,81 @@ describe("the app's global ClassSerializerInterceptor and MCP results", () => {
     const app = await start((await withEntityTool({ inheritGlobalEnhancers: false })) as never, logger);
     await app.close();
     expect(serializerHints(logger)).toEqual([]);
+  });
+});
+
+describe("a global guard of the app that reads metadata (Nest's RolesGuard) and tools that carry it", () => {
+  /** Nest's RolesGuard (docs: authorization), global, and a tool marked @Roles('admin') as a route would be. */
+  async function rolesApp(options: { markGuard?: boolean; inherit?: false } = {}) {
+    const { Injectable, Module, SetMetadata } = await import('@nestjs/common');
+    const { APP_GUARD } = await import('@nestjs/core');
+    const { ApplyToMcpHandlers, McpExecutionContext, McpModule, McpTool } = await import('@nestmcp/core');
+    const Roles = (...roles: string[]) => SetMetadata('roles', roles);
+    @Injectable()
+    class RolesGuard {
+      constructor(private readonly reflector: Reflector) {}
+      canActivate(context: import('@nestjs/common').ExecutionContext): boolean {
+        const roles = this.reflector.get<string[] | undefined>('roles', context.getHandler());
+        if (!roles) return true;
+        const request = McpExecutionContext.isMcp(context) ? McpExecutionContext.create(context).getHttpRequest<{ headers: Record<string, string> }>() : context.switchToHttp().getRequest();
+        return roles.includes(request.headers['x-role']);
+      }
+    }
+    if (options.markGuard) ApplyToMcpHandlers()(RolesGuard);
+    @Injectable()
+    class AdminTools {
+      @Roles('admin')
+      @McpTool({ description: 'Admins only' })
+      purge() {
+        return 'purged';
+      }
+    }
+    @Module({
+      imports: [McpModule.forRoot({ name: 'roles', version: '1.0.0', ...(options.inherit === false && { inheritGlobalEnhancers: false }) })],
+      providers: [AdminTools, { provide: APP_GUARD, useClass: RolesGuard }],
+    })
+    class RolesModule {}
+    return RolesModule;
+  }
+  const hints = (logger: RecordingLogger) => logger.lines.filter((line) => line.context === 'McpEnhancers');
+
+  it('warns at start-up, naming the tool and the metadata, that the global guard does not check it', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await rolesApp()) as never, logger);
+    try {
+      expect(hints(logger)).toEqual([
+        expect.objectContaining({ level: 'warn', message: expect.stringContaining('MCP server "roles": the app\'s global guards (RolesGuard) do not run on MCP handlers') }),
+      ]);
+      expect(hints(logger)[0].message).toContain('tool "purge" (AdminTools.purge: roles)');
+      // What the warning is about: the tool runs for a caller without the role.
+      const client = await createMcpClient(app, { headers: { 'x-role': 'guest' } });
+      expect(text(await client.callTool({ name: 'purge', arguments: {} }))).toBe('purged');
+      await client.close();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says nothing once the guard runs on MCP handlers (@ApplyToMcpHandlers()), which then refuses the guest', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await rolesApp({ markGuard: true })) as never, logger);
+    try {
+      expect(hints(logger)).toEqual([]);
+      const guest = await createMcpClient(app, { headers: { 'x-role': 'guest' } });
+      expect(await guest.callTool({ name: 'purge', arguments: {} })).toEqual({ content: [{ type: 'text', text: 'Forbidden resource' }], isError: true });
+      await guest.close();
+      const admin = await createMcpClient(app, { headers: { 'x-role': 'admin' } });
+      expect(text(await admin.callTool({ name: 'purge', arguments: {} }))).toBe('purged');
+      await admin.close();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says nothing when the server says it has decided (inheritGlobalEnhancers: false)', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await rolesApp({ inherit: false })) as never, logger);
+    await app.close();
+    expect(hints(logger)).toEqual([]);
   });
 });
