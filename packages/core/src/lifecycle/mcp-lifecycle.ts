@@ -78,10 +78,10 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     return this.draining ? 'draining' : 'open';
   }
 
-  /** Whether a session may open one more response (`maxStreamsPerSession`). */
+  /** Whether a session may open one more response, or (legacy SSE) start one more request (`maxStreamsPerSession`). */
   admitStream(transport: McpSessionTransport): boolean {
     const limit = this.options.limits.maxStreamsPerSession;
-    return limit === 0 || transport.openStreams < limit;
+    return limit === 0 || transport.inFlight < limit;
   }
 
   /** The HTTP answer to a refused admission: 503 (full, draining) or 429 (caller cap), with Retry-After. */

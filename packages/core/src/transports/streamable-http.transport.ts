@@ -103,6 +103,11 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     return this.requests.size + (this.streams.get(STANDALONE_STREAM_ID)?.response?.isOpen ? 1 : 0);
   }
 
+  /** What `maxStreamsPerSession` counts: the open responses. */
+  get inFlight(): number {
+    return this.openStreams;
+  }
+
   private get resumable(): boolean {
     return this.resumability !== undefined && this.sessionId !== undefined;
   }
