@@ -38,7 +38,7 @@ describe('stdio: the sample as a child process, driven by the SDK StdioClientTra
 
   it('reads a resource and gets a prompt', async () => {
     const resource = await client.readResource({ uri: 'notes://index' });
-    expect(JSON.parse(resource.contents[0].text as string)).toContainEqual({ id: '2', title: 'Groceries' });
+    expect(JSON.parse((resource.contents[0] as { text: string }).text)).toContainEqual({ id: '2', title: 'Groceries' });
     const prompt = await client.getPrompt({ name: 'review_note', arguments: { id: '1' } });
     expect((prompt.messages[0].content as { text: string }).text).toContain('# Welcome');
   });

@@ -77,7 +77,8 @@ export class McpStdio {
     const app = await NestFactory.createApplicationContext(module, { logger });
     const server = stdioServerOf(app, options.server);
 
-    let connection: McpChannelConnection | undefined;
+    // Lines are read once the connection exists; what the server sends goes out through the framing made below.
+    const connection: McpChannelConnection = server.connect({ kind: 'stdio', output: (message) => framing.write(message) });
     let closing: Promise<void> | undefined;
     let resolveClosed!: () => void;
     const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
@@ -86,7 +87,7 @@ export class McpStdio {
       (closing ??= (async () => {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
-        await connection?.close();
+        await connection.close();
         await app.close();
         if (ownsProcess) input.destroy();
         resolveClosed();
@@ -94,11 +95,10 @@ export class McpStdio {
       })());
 
     const framing = new StdioFraming(input, output, server.resolved.limits.maxBodyBytes, {
-      message: (value) => connection?.receive(value),
+      message: (value) => connection.receive(value),
       invalid: (error) => framing.write(error),
       end: () => void close(),
     });
-    connection = server.connect({ kind: 'stdio', output: (message) => framing.write(message) });
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
     return { app, closed, close };
