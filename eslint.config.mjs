@@ -22,7 +22,7 @@ const CORE_LAYERS = [
   ['lifecycle'],
   ['transports', 'rev-2026-07-28'],
   ['endpoint', 'health'],
-  ['discovery', 'mcp-stores.providers', 'testing'],
+  ['discovery', 'mcp-stores.providers', 'testing', 'stdio'],
   ['mcp.module'],
   ['index'],
 ];

@@ -8,12 +8,12 @@ import { SECURE_MCP_PATH, secureServerOptions } from './secure/secure-auth.confi
   imports: [
     NotesModule,
     SecureNotesModule,
-    // Open server: no auth.
+    // Open server: no auth. Also the one served over stdio (npm run --silent start:stdio, src/main-stdio.ts).
     McpModule.forRoot({
       name: 'nestmcp-sample',
       version: '0.1.0',
       instructions: 'A small notes service. Search notes, read them as resources, create new ones.',
-      transports: { streamableHttp: { path: '/mcp' }, sse: { path: '/sse', messagesPath: '/messages' } },
+      transports: { streamableHttp: { path: '/mcp' }, sse: { path: '/sse', messagesPath: '/messages' }, stdio: true },
     }),
     // Protected server: bearer JWTs (HS256), only the tools of SecureNotesModule. `npm run token` makes a token.
     McpModule.forRootAsync({

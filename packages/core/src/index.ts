@@ -48,6 +48,11 @@ export { McpErrorCode } from './mcp-error-codes.js';
 // Production
 export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
 
+// stdio (docs/stdio.md)
+export { McpStdio, type McpStdioOptions, type McpStdioServer } from './stdio/mcp-stdio.js';
+export { McpStderrLogger } from './stdio/stderr-logger.js';
+export type { McpChannel } from './context/request-context.js';
+
 // Bearer auth
 export { McpAuthGuard } from './auth/mcp-auth.guard.js';
 export { StaticTokenVerifier, type StaticTokenGrant } from './auth/token-verifiers/static-token.verifier.js';

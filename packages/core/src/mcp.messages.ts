@@ -137,6 +137,15 @@ export const McpMessages = {
     `${what} needs a server-to-client request, which a stateless server cannot make: there is no session to carry the answer. Use a stateful transport (transports.streamableHttp.stateless: false).`,
   clientLacksCapability: (what: string, capability: string) =>
     `${what} is not possible: the client did not declare the "${capability}" capability.`,
+  listenNeedsHttp: () => 'subscriptions/listen is served over HTTP only for now; on this channel, use a 2025-11-25 session for notifications.',
+  stdioLineTooLong: (max: number) => `Invalid Request: a line on stdin is longer than ${max} bytes (limits.maxBodyBytes); it was dropped.`,
+  stdioParseError: (detail: string) => `Parse error: a line on stdin is not JSON (${detail}).`,
+  stdioNoServer: (names: string[]) =>
+    `McpStdio.serve(): no MCP server has transports: { stdio: true } (servers: ${names.join(', ') || 'none'}). Set it on the server to serve, or name it: McpStdio.serve(AppModule, { server: '...' }).`,
+  stdioAmbiguous: (names: string[]) => `McpStdio.serve(): several MCP servers have transports: { stdio: true } (${names.join(', ')}); name one: McpStdio.serve(AppModule, { server: '...' }).`,
+  stdioUnknownServer: (name: string, names: string[]) => `McpStdio.serve(): no MCP server named "${name}" (servers: ${names.join(', ') || 'none'}).`,
+  noHttpRequestOnStdio: (fn: string) =>
+    `${fn}() has no HTTP request to return: this message came over the stdio transport. Read what the process was started with (environment, arguments) instead; getHttpHeaders() is {} there.`,
   outsideMcpRequest: (fn: string) =>
     `${fn}() was called outside an MCP request. Call it from an @McpTool/@McpResource/@McpPrompt method, or from code those methods call.`,
 

@@ -26,6 +26,10 @@ import { McpServedRoutes } from './http/mcp-served-routes.js';
 import { Rev2026Dispatcher } from './rev-2026-07-28/rev-2026.dispatcher.js';
 import { Rev2026Endpoint } from './rev-2026-07-28/rev-2026.endpoint.js';
 import { McpEndpoint } from './endpoint/mcp-endpoint.js';
+import { McpChannels } from './endpoint/mcp-channels.js';
+import { McpRouteGuards } from './endpoint/mcp-route-guards.js';
+import { McpChannelSessions } from './transports/channel-sessions.js';
+import { Rev2026Channel } from './rev-2026-07-28/rev-2026-channel.js';
 import { createMcpController } from './endpoint/mcp.controller.js';
 import { McpHealth } from './health/mcp-health.js';
 import { createMcpHealthController, resolveHealthPath } from './health/mcp-health.controller.js';
@@ -67,6 +71,11 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     SseEndpoint,
     Rev2026Endpoint,
     McpEndpoint,
+    // Channels that are not HTTP (stdio, the testing kit's in-memory channel), above the same dispatchers
+    McpChannelSessions,
+    Rev2026Channel,
+    McpRouteGuards,
+    McpChannels,
     McpServedRoutes,
     McpHttpGate,
     McpHealth,
@@ -75,7 +84,7 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     McpServerAuthGuard,
     ProtectedResourceRoutes,
   ],
-  exports: [McpRegistry, McpSessions, McpHealth],
+  exports: [McpRegistry, McpSessions, McpHealth, McpChannels],
 })
 export class McpModule extends McpConfigurableModule implements NestModule {
   constructor(private readonly gate: McpHttpGate) {

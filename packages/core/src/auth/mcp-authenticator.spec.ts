@@ -35,6 +35,16 @@ describe('McpAuthenticator', () => {
     expect(open.refusal(open.accessOf(request), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x' } })).toBeUndefined();
   });
 
+  it('allows everything on stdio only by the channel mark: an HTTP or in-memory message without a request is anonymous', () => {
+    const secured = authenticator({ auth: { verifier: new StaticTokenVerifier({}) } });
+    const store = (channel: 'http' | 'in-memory' | 'stdio', request?: unknown) => ({ channel, request, serverName: 'test' });
+    expect(secured.accessIn(store('stdio'))).toBeUndefined();
+    expect(secured.accessIn(store('http'))).toMatchObject({ anonymous: true, authenticated: false });
+    expect(secured.accessIn(store('in-memory'))).toMatchObject({ anonymous: true, authenticated: false });
+    expect(secured.accessIn(undefined)).toMatchObject({ anonymous: true, authenticated: false });
+    expect(secured.accessIn(store('http', requestWith()))).toMatchObject({ anonymous: true });
+  });
+
   it('without jwt or verifier, reads the caller from req.user: default mapping, or auth.principal', () => {
     const fromGuards = authenticator({ auth: {} });
     expect(fromGuards.verifiesTokens).toBe(false);

@@ -12,6 +12,7 @@ import { ANONYMOUS_ACCESS, mayUse, type McpAccess, type McpAccessRule } from '..
 import { resolveStreamableHttpOptions } from '../options/transport-options.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import { McpServedRoutes, servedRouteOf } from '../http/mcp-served-routes.js';
+import type { McpRequestContextStore } from '../context/request-context.js';
 import { createJwtTokenChecker, jwtAlgorithms } from './jwt-token-checker.js';
 import { verifierTokenChecker } from './verifier-token-checker.js';
 import type { McpTokenCheck, McpTokenChecker } from './token-check.js';
@@ -139,6 +140,17 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   accessOf(request: unknown): McpAccess | undefined {
     if (!this.enabled && this.registry.scopesInUse().length === 0) return undefined;
     return this.requestAuth(request)?.access ?? ANONYMOUS_ACCESS;
+  }
+
+  /**
+   * The access of the caller of the message in progress. On the stdio transport everything is allowed: whoever
+   * can write to the process's stdin started it, and MCP's authorization does not apply there (credentials come
+   * from the environment). That follows from the channel the transport marked, never from a missing request: a
+   * message with no context, or an HTTP one whose request is gone, is anonymous.
+   */
+  accessIn(store: McpRequestContextStore | undefined): McpAccess | undefined {
+    if (store?.channel === 'stdio') return undefined;
+    return this.accessOf(store?.request);
   }
 
   /**

@@ -61,6 +61,12 @@ export interface McpTransportsOptions {
   streamableHttp?: McpStreamableHttpOptions | false;
   /** Legacy HTTP+SSE. Off unless given: `sse: {}` serves it at `/sse` and `/messages`. */
   sse?: McpSseOptions | false;
+  /**
+   * stdio (MCP basic/transports): this server is the one `McpStdio.serve(AppModule)` serves on the process's
+   * stdin/stdout, newline-delimited JSON-RPC, for clients that start the server as a command. Default `false`.
+   * See docs/stdio.md. The HTTP transports stay as configured (they are served only by an HTTP app).
+   */
+  stdio?: boolean;
 }
 
 /** How class-validator DTO inputs of tools and prompts are checked (zod and JSON Schema inputs follow their schema). */
