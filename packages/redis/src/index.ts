@@ -5,3 +5,5 @@ export { RedisSessionStore } from './redis-session-store.js';
 export { RedisEventStore, type RedisEventStoreOptions } from './redis-event-store.js';
 export { RedisMessageBus } from './redis-message-bus.js';
 export { RedisReplayGuard } from './redis-replay-guard.js';
+export { McpRedisModule } from './mcp-redis.module.js';
+export { MCP_REDIS_OPTIONS } from './mcp-redis.module-definition.js';
