@@ -107,6 +107,19 @@ describe('the sample scaled out: three processes on Redis, and faults', () => {
     for (const replica of live()) expect((await initialize(replica, sessionId)).status).toBe(200);
   });
 
+  it('answers 503 when Redis hangs (connected, answering nothing): after the command timeout, never a hang', async () => {
+    const [x] = live();
+    redis.pause();
+    try {
+      const refused = await initialize(x);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      redis.resume();
+    }
+    await until(async () => (await initialize(x)).status === 200, 'service after Redis answers again', 1000);
+  });
+
   it('loses no event the event store accepted when Redis restarts mid-run', async () => {
     const [x, y] = live();
     const sessionId = await openSession(new URL('/mcp', x.base));
