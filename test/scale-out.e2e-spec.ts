@@ -51,6 +51,28 @@ describe('scale-out on Redis: sessions served by every replica', () => {
     await client.close();
   });
 
+  it("serves a session's first request on another replica right after initialize (the record is complete before the answer)", async () => {
+    const [a, b] = replicas;
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    for (let i = 0; i < 20; i++) {
+      const init = await fetch(new URL('/mcp', a.base), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+      });
+      const id = init.headers.get('mcp-session-id')!;
+      await init.text();
+      const ping = await fetch(new URL('/mcp', b.base), {
+        method: 'POST',
+        headers: { ...headers, 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }),
+      });
+      expect(ping.status).toBe(200);
+      await ping.text();
+      await fetch(new URL('/mcp', b.base), { method: 'DELETE', headers: { 'mcp-session-id': id } });
+    }
+  });
+
   it('keeps the log level set through one replica when another serves the call', async () => {
     const { client, transport } = await roundRobinClient(live);
     const logs: string[] = [];

@@ -43,6 +43,11 @@ export interface McpSessionInit {
   readonly owner?: string;
   /** Whom the per-caller cap counts it for (the principal, or the client address). */
   readonly callerKey?: string;
+  /**
+   * What initialize negotiates, known before its answer is written: in the record from the start, so that a next
+   * request the client sends to another process finds a session it can rebuild.
+   */
+  readonly negotiated?: Pick<McpSessionRecord, 'protocolVersion' | 'clientInfo' | 'clientCapabilities'>;
   /** The record it was rebuilt from (a session opened by another process, served here from the shared store). */
   readonly restored?: McpSessionRecord;
 }

@@ -187,6 +187,7 @@ export class McpSessions implements OnModuleInit {
       server: this.options.name,
       transport: init.kind,
       ...(init.owner !== undefined && { owner: init.owner }),
+      ...init.negotiated,
       subscriptions: [],
       createdAt: now,
       lastSeen: now,

@@ -3,6 +3,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   InitializeRequestSchema,
+  LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCMessage,
   type JSONRPCRequest,
@@ -132,8 +133,13 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const transport = this.sessionTransport(id);
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id), transport);
     await server.connect(transport);
+    const { params } = parsed.data;
+    // The version the SDK's initialize will answer (the client's if supported, else the latest): in the record
+    // before the answer leaves, so the client's next request may go to another process.
+    const expected = SUPPORTED_PROTOCOL_VERSIONS.includes(params.protocolVersion) ? params.protocolVersion : LATEST_PROTOCOL_VERSION;
+    const negotiated = { protocolVersion: expected, clientInfo: params.clientInfo, clientCapabilities: params.capabilities };
     try {
-      await this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, callerKey });
+      await this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, callerKey, negotiated });
     } catch {
       return writeRejection(exchange.res, this.lifecycle.storeRefusal(message.id));
     }
@@ -141,9 +147,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     // A failed initialize (or one whose client left) leaves no session behind.
     const answer = await stream?.done;
     if (!answer || 'error' in answer) return void (await this.sessions.close(id));
-    const { params } = parsed.data;
-    const negotiated = (answer as { result?: { protocolVersion?: string } }).result?.protocolVersion;
-    this.sessions.initialized(id, { protocolVersion: negotiated, clientInfo: params.clientInfo, clientCapabilities: params.capabilities });
+    const answered = (answer as { result?: { protocolVersion?: string } }).result?.protocolVersion;
+    if (answered !== expected) this.sessions.initialized(id, { protocolVersion: answered });
   }
 
   /**
