@@ -7,6 +7,7 @@ const shared: Config = {
   moduleNameMapper: {
     '^@nestmcp/core$': '<rootDir>/packages/core/src/index.ts',
     '^@nestmcp/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@nestmcp/redis$': '<rootDir>/packages/redis/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -1,24 +1,25 @@
 import { Module } from '@nestjs/common';
 import { McpModule } from '@nestmcp/core';
+import type { McpRedisStores } from '@nestmcp/redis';
 import { NotesModule } from './notes/notes.module.js';
+import { OpenMcpServer } from './notes/open-server.js';
 import { SecureNotesModule } from './secure/secure-notes.module.js';
 import { SECURE_MCP_PATH, secureServerOptions } from './secure/secure-auth.config.js';
+import { sampleStoreModules, scaleOutOptions, storesInject } from './scale-out/sample-stores.js';
 
 @Module({
   imports: [
+    // With REDIS_URL: the Redis stores, shared by both servers and by every replica of the sample.
+    ...sampleStoreModules,
     NotesModule,
     SecureNotesModule,
-    // Open server: no auth. Also the one served over stdio (npm run --silent start:stdio, src/main-stdio.ts).
-    McpModule.forRoot({
-      name: 'nestmcp-sample',
-      version: '0.1.0',
-      instructions: 'A small notes service. Search notes, read them as resources, create new ones.',
-      transports: { streamableHttp: { path: '/mcp' }, sse: { path: '/sse', messagesPath: '/messages' }, stdio: true },
-    }),
+    // Open server: no auth (see notes/open-server.ts). Also the one served over stdio (npm run --silent start:stdio, src/main-stdio.ts).
+    OpenMcpServer,
     // Protected server: bearer JWTs (HS256), only the tools of SecureNotesModule. `npm run token` makes a token.
     McpModule.forRootAsync({
       transports: { streamableHttp: { path: SECURE_MCP_PATH } },
-      useFactory: () => ({ ...secureServerOptions(), include: [SecureNotesModule] }),
+      useFactory: (stores?: McpRedisStores) => ({ ...secureServerOptions(), include: [SecureNotesModule], ...scaleOutOptions(stores) }),
+      inject: storesInject,
     }),
   ],
 })

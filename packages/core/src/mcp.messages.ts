@@ -57,6 +57,7 @@ export const McpMessages = {
   tooManySessionsForCaller: (limit: number) =>
     `Too Many Requests: you already hold ${limit} sessions of this MCP server (limits.maxSessionsPerPrincipal); end one (DELETE) or retry later.`,
   shuttingDown: () => 'Service Unavailable: this MCP server is shutting down; retry on another instance.',
+  storeUnavailable: () => 'Service Unavailable: the session store of this MCP server cannot be reached; retry later.',
   tooManyStreams: (limit: number) =>
     `Too Many Requests: this session already has ${limit} open responses (streams and pending requests); wait for some to finish.`,
   requestTimedOut: (ms: number) => `Request timed out: no answer within ${ms} ms; the server stopped waiting for it.`,
