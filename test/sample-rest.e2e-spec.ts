@@ -18,9 +18,9 @@ describe('sample: the notes REST API as tools', () => {
   afterAll(() => app.close());
 
   it('serves the REST API, its OpenAPI document and Swagger UI as usual', async () => {
-    const notes = await (await fetch(url('/api/notes'))).json();
-    expect(notes.map((note: { title: string }) => note.title)).toEqual(expect.arrayContaining(['Welcome', 'Groceries']));
-    const document = await (await fetch(url('/api/docs-json'))).json();
+    const notes = (await (await fetch(url('/api/notes'))).json()) as { title: string }[];
+    expect(notes.map((note) => note.title)).toEqual(expect.arrayContaining(['Welcome', 'Groceries']));
+    const document = (await (await fetch(url('/api/docs-json'))).json()) as { paths: Record<string, any> };
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/notes', '/api/notes/{id}']));
     expect(document.paths['/api/notes'].post.summary).toBe('Create a note');
     const ui = await fetch(url('/api/docs'));
