@@ -18,7 +18,7 @@ const CORE_LAYERS = [
   ['registry'],
   ['auth'],
   ['operations'],
-  ['execution', 'sessions'],
+  ['execution', 'sessions', 'rest-tools'],
   ['lifecycle'],
   ['transports', 'rev-2026-07-28'],
   ['endpoint', 'health'],

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { McpModule } from '@nestmcp/core';
 import type { McpRedisStores } from '@nestmcp/redis';
 import { NotesModule } from './notes/notes.module.js';
@@ -22,5 +23,7 @@ import { sampleStoreModules, scaleOutOptions, storesInject } from './scale-out/s
       inject: storesInject,
     }),
   ],
+  // The app's own global ValidationPipe: it validates REST bodies, and so the bodies of the rest_* tools' calls.
+  providers: [{ provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }) }],
 })
 export class AppModule {}

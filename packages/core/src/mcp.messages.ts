@@ -181,4 +181,24 @@ export const McpMessages = {
   elicitationAnswerInvalid: (detail: string) => `Elicitation response content does not match requested schema: ${detail}`,
   listenAnonymousRefused: () => 'Unauthorized: subscriptions/listen on this server needs a bearer token.',
   requestStateSecretTooShort: () => 'McpModule modern.requestStateSecret must be at least 32 bytes.',
+  // Tools from REST routes and OpenAPI operations (docs/rest-as-tools.md)
+  restArgumentMissing: (argument: string) => `Missing required argument "${argument}".`,
+  restPathParameterInvalid: (argument: string) =>
+    `Argument "${argument}" must be a non-empty string or a number, and not "." or ".." (it is one segment of the URL path).`,
+  restQueryParameterInvalid: (argument: string) => `Argument "${argument}" must be a string, a number, a boolean, or an array of them.`,
+  restHeaderParameterInvalid: (argument: string) => `Argument "${argument}" must be a string, a number or a boolean, without line breaks.`,
+  restStatus: (status: number) => `The REST call failed with HTTP status ${status}.`,
+  restInvalidJson: () => 'The REST call answered with a JSON content type but a body that is not valid JSON.',
+  restNotJson: (status: number) => `The REST call answered ${status} without a JSON body, but this tool declares a JSON result.`,
+  restTimeout: (ms: number) => `The REST call took longer than ${ms} ms and was abandoned.`,
+  restResponseTooLarge: (bytes: number) => `The REST call's response is larger than ${bytes} bytes and was abandoned.`,
+  restUnreachable: (base: string, reason: string) => `The REST service at ${base} could not be reached: ${reason}.`,
+  restNoHttpServer: (tool: string) => `Tool "${tool}" calls a route of this app, but the app has no HTTP server (is it initialised?).`,
+  restCustomVersioning: (where: string) =>
+    `${where} cannot be a tool: the app uses custom versioning, so which request reaches this route is not known. Use URI, header or media-type versioning, or write a tool for it.`,
+  restRouteNotController: (name: string) => `McpModule routes.include names ${name}, which is not a controller of this application.`,
+  openApiInvalid: (detail: string) => `fromOpenApi(): ${detail}`,
+  openApiBadBaseUrl: (baseUrl: string) => `fromOpenApi(): baseUrl "${baseUrl}" must be an absolute http(s) URL.`,
+  openApiRefNotFound: (ref: string) => `fromOpenApi(): $ref "${ref}" points to nothing in the document (only local "#/..." references are followed).`,
+  openApiNoOperationName: (method: string, path: string) => `fromOpenApi(): ${method} ${path} has no operationId; name it with "map".`,
 } as const;

@@ -13,6 +13,9 @@ export const OpenMcpServer = McpModule.forRootAsync({
     name: 'nestmcp-sample',
     version: '0.1.0',
     instructions: 'A small notes service. Search notes, read them as resources, create new ones.',
+    // The REST routes marked @McpTool() (NotesController) are tools too; their calls carry the caller's
+    // Authorization to the route, whose guard decides as it does for REST.
+    routes: { forwardHeaders: ['authorization'] },
     ...scaleOutOptions(stores),
   }),
   inject: storesInject,

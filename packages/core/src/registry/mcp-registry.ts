@@ -75,13 +75,22 @@ export class McpRegistry {
 
   // ---- tools ----
 
-  /** Adds a tool. Throws if the server already has a tool of that name. */
-  registerTool(options: McpToolOptions & { name: string } & AccessOptions, handler: McpHandlerFn, source = options.name): RegisteredTool {
+  /**
+   * Adds a tool. Throws if the server already has a tool of that name. `compiled` gives schemas already compiled
+   * (tools made from REST operations check only what a safe request needs and leave the rest to the endpoint).
+   */
+  registerTool(
+    options: McpToolOptions & { name: string } & AccessOptions,
+    handler: McpHandlerFn,
+    source = options.name,
+    compiled?: { input?: CompiledSchema; output?: CompiledSchema },
+  ): RegisteredTool {
     const existing = this.tools.get(options.name);
     if (existing) throw new Error(McpMessages.duplicateTool(this.serverName, options.name, existing.source, source));
     const dto = { ...this.options.dtoValidation, refusal: (detail: string) => McpMessages.invalidToolArguments(options.name, detail) };
-    const input = options.input ? compileObjectSchema(options.input, `Tool "${options.name}" input`, 'input', dto) : EMPTY_OBJECT_SCHEMA;
-    const output = options.output ? compileObjectSchema(options.output, `Tool "${options.name}" output`, 'output') : undefined;
+    const input =
+      compiled?.input ?? (options.input ? compileObjectSchema(options.input, `Tool "${options.name}" input`, 'input', dto) : EMPTY_OBJECT_SCHEMA);
+    const output = compiled?.output ?? (options.output ? compileObjectSchema(options.output, `Tool "${options.name}" output`, 'output') : undefined);
     const definition = defined({
       name: options.name,
       title: options.title,
