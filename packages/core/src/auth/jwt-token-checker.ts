@@ -156,6 +156,9 @@ export async function createJwtTokenChecker(server: string, options: McpJwtOptio
         if (expected !== undefined && ![accessToken.audience ?? []].flat().includes(expected)) {
           return { refused: 'wrong audience', detail: `the token is not for ${expected}` };
         }
+        if (fromInApp?.server.isActive && !(await fromInApp.server.isActive(accessToken.claims ?? {}))) {
+          return { refused: 'revoked', detail: 'its grant was revoked' };
+        }
         return { token: accessToken };
       }
       const failure = outcome.failure as { message?: string } | undefined;

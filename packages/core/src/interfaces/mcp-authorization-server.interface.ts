@@ -20,4 +20,10 @@ export interface McpInAppAuthorizationServer {
   readonly algorithms: readonly string[];
   /** Its current public signing keys (the JWKS it publishes; after a rotation, old keys stay until their tokens expire). */
   publicKeys(): Promise<{ readonly keys: readonly McpPublicJwk[] }>;
+  /**
+   * Whether what a verified token was issued from still stands (its grant was not revoked, nor ended by a reused
+   * refresh token): asked after the signature, issuer and audience checked out. A lookup in its own store, so a
+   * revocation takes effect at once, on every replica that shares the store. Absent: tokens live until they expire.
+   */
+  isActive?(claims: Readonly<Record<string, unknown>>): Promise<boolean>;
 }

@@ -33,3 +33,12 @@ button{margin-top:1.2rem;padding:.6rem 1.2rem;font-size:1rem;border-radius:.3rem
 button.primary{background:#1f5fd6;color:#fff;border-color:#1f5fd6}.error{color:#b00020}.muted{color:#666;font-size:.9rem}
 ul{padding-left:1.2rem}code{background:#f0f0f0;padding:0 .2rem}form.inline{display:inline}
 `;
+
+/** Headers of every page: no script may run, no other site may frame it, nothing is cached or leaked in a Referer. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};

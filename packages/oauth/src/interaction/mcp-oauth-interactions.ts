@@ -7,19 +7,15 @@ import { McpOAuthServer } from '../provider/mcp-oauth-server.js';
 import { formBody } from '../http/form-body.js';
 import { CsrfToken } from './csrf-token.js';
 import { consentPage, loginPage, messagePage, type ClientView } from './interaction-pages.js';
+import { PAGE_HEADERS } from './html.js';
 import { McpOAuthUpstreamLogin } from '../upstream/mcp-oauth-upstream-login.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-/** Security headers of every page: no script may run, no other site may frame it, nothing is cached. */
 function pageHeaders(response: ServerResponse, status: number): void {
   response.statusCode = status;
   response.setHeader('content-type', 'text/html; charset=utf-8');
-  response.setHeader('cache-control', 'no-store');
-  response.setHeader('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'");
-  response.setHeader('x-frame-options', 'DENY');
-  response.setHeader('x-content-type-options', 'nosniff');
-  response.setHeader('referrer-policy', 'no-referrer');
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) response.setHeader(name, value);
 }
 
 /**

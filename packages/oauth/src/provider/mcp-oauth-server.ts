@@ -92,6 +92,11 @@ export class McpOAuthServer implements McpInAppAuthorizationServer, OnModuleInit
     return (await this.start()).keys.publicKeys as { keys: McpPublicJwk[] };
   }
 
+  /** Whether the grant of a token (its `gid`) still stands: revoked grants, and grants ended by refresh token reuse, are gone. */
+  async isActive(claims: Readonly<Record<string, unknown>>): Promise<boolean> {
+    return typeof claims.gid === 'string' && (await this.tokens.find('Grant', claims.gid)) !== undefined;
+  }
+
   /** The scopes clients may ask for. */
   get scopes(): readonly string[] {
     return this.options.scopes;
@@ -132,14 +137,12 @@ export class McpOAuthServer implements McpInAppAuthorizationServer, OnModuleInit
     };
   }
 
-  /** Adds to the metadata what oidc-provider does not know: the MCP scopes, and the RFC 8414 well-known URL. */
+  /** Adds to the metadata what oidc-provider does not know: CIMD on loopback URLs (the development option). */
   private advertise(provider: Provider): void {
     provider.use(async (ctx, next) => {
       await next();
       if (ctx.oidc?.route !== 'discovery' || typeof ctx.body !== 'object' || ctx.body === null) return;
-      const body = ctx.body as Record<string, unknown>;
-      body.scopes_supported = [...new Set([...this.options.scopes, ...((body.scopes_supported as string[]) ?? [])])];
-      if (this.loopbackDocuments) body.client_id_metadata_document_supported = true;
+      if (this.loopbackDocuments) (ctx.body as Record<string, unknown>).client_id_metadata_document_supported = true;
     });
   }
 }

@@ -5,6 +5,8 @@ import type { McpOAuthConsentStore } from '../stores/mcp-oauth-consent-store.js'
 import type { SigningKeys } from './signing-keys.js';
 import { oidcStoreAdapter, type OidcStores } from './oidc-store-adapter.js';
 import { oidcRoutes } from './oidc-routes.js';
+import { messagePage } from '../interaction/interaction-pages.js';
+import { PAGE_HEADERS } from '../interaction/html.js';
 
 const DEFAULT_ACCESS_TOKEN_TTL = 900;
 const DEFAULT_REFRESH_TOKEN_TTL = 14 * 86_400;
@@ -58,17 +60,26 @@ export function oidcConfiguration(input: OidcConfigurationInput): Configuration 
   return {
     adapter: oidcStoreAdapter(stores),
     clients: (options.clients ?? []) as unknown as Configuration['clients'],
-    clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: keys.algorithms[0] as never,
+    },
     cookies: { keys: input.cookieKeys, long: { sameSite: 'lax', httpOnly: true }, short: { sameSite: 'lax', httpOnly: true } },
     jwks: { keys: keys.privateKeys as never },
     routes: oidcRoutes(prefix),
     responseTypes: ['code'],
     pkce: { required: () => true },
-    scopes: ['openid', 'offline_access'],
+    // The MCP scopes are listed too: oidc-provider validates a registration's `scope` against this list (they are
+    // granted per resource, see resourceIndicators), and the metadata's scopes_supported is this list.
+    scopes: ['openid', 'offline_access', ...options.scopes],
     claims: { openid: ['sub'] },
     // MCP clients never ask for offline_access; a client registered for the refresh_token grant gets refresh tokens.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
+    // The grant an access token came from, so that the MCP servers of the app refuse it once the grant is revoked.
+    extraTokenClaims: (_ctx, token) => (token.kind === 'AccessToken' && token.grantId ? { gid: token.grantId } : undefined),
     ttl: {
       AccessToken: accessTokenTTL,
       AuthorizationCode: 60,
@@ -80,13 +91,20 @@ export function oidcConfiguration(input: OidcConfigurationInput): Configuration 
     findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
     interactions: { url: (_ctx, interaction) => `${prefix}/interaction/${interaction.uid}` },
     loadExistingGrant: existingGrantLoader(consents, options.rememberConsent ?? true),
+    // An error the browser sees (a bad redirect_uri, an unknown client): our page, with the pages' headers.
+    renderError: (ctx, out) => {
+      ctx.set(PAGE_HEADERS);
+      ctx.type = 'html';
+      ctx.body = messagePage('Sign-in', `${out.error}: ${out.error_description ?? ''}`, `${prefix}/assets/pages.css`);
+    },
     clientBasedCORS: (_ctx, origin, client) => origin !== 'null' && (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
     features: {
       devInteractions: { enabled: false },
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },
       introspection: { enabled: false },
-      revocation: { enabled: true },
+      // RFC 7009 §2.1: a client may revoke only its own tokens.
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       registration: {
         enabled: registration.enabled ?? true,
         initialAccessToken: registration.initialAccessToken ?? false,
