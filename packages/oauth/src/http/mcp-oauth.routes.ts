@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpOAuthMessages } from '../mcp-oauth.messages.js';
 import { McpOAuthServer } from '../provider/mcp-oauth-server.js';
 import { McpOAuthInteractions } from '../interaction/mcp-oauth-interactions.js';
-import { PAGES_CSS } from '../interaction/html.js';
+import { PAGES_CSS } from '../pages/html.js';
 import { RegistrationRateLimit } from './registration-rate-limit.js';
 
 /** RFC 8414 metadata URL; oidc-provider serves the same document at the OpenID Connect Discovery URL. */

@@ -4,10 +4,10 @@ import { errors } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import { McpOAuthMessages } from '../mcp-oauth.messages.js';
 import { McpOAuthServer } from '../provider/mcp-oauth-server.js';
-import { formBody } from '../http/form-body.js';
+import { formBody } from './form-body.js';
 import { CsrfToken } from './csrf-token.js';
-import { consentPage, loginPage, messagePage, type ClientView } from './interaction-pages.js';
-import { PAGE_HEADERS } from './html.js';
+import { consentPage, loginPage, messagePage, type ClientView } from '../pages/interaction-pages.js';
+import { PAGE_HEADERS } from '../pages/html.js';
 import { McpOAuthUpstreamLogin } from '../upstream/mcp-oauth-upstream-login.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;

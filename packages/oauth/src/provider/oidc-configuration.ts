@@ -5,8 +5,8 @@ import type { McpOAuthConsentStore } from '../stores/mcp-oauth-consent-store.js'
 import type { SigningKeys } from './signing-keys.js';
 import { oidcStoreAdapter, type OidcStores } from './oidc-store-adapter.js';
 import { oidcRoutes } from './oidc-routes.js';
-import { messagePage } from '../interaction/interaction-pages.js';
-import { PAGE_HEADERS } from '../interaction/html.js';
+import { messagePage } from '../pages/interaction-pages.js';
+import { PAGE_HEADERS } from '../pages/html.js';
 
 const DEFAULT_ACCESS_TOKEN_TTL = 900;
 const DEFAULT_REFRESH_TOKEN_TTL = 14 * 86_400;
