@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { McpModule } from '@nestmcp/core';
+import { McpOAuthModule } from '@nestmcp/oauth';
+import { sampleOAuthOptions } from './auth/sample-oauth.config.js';
 import { NotesModule } from './notes/notes.module.js';
 import { SecureNotesModule } from './secure/secure-notes.module.js';
 import { SECURE_MCP_PATH, secureServerOptions } from './secure/secure-auth.config.js';
@@ -8,6 +10,8 @@ import { SECURE_MCP_PATH, secureServerOptions } from './secure/secure-auth.confi
   imports: [
     NotesModule,
     SecureNotesModule,
+    // The authorization server real OAuth clients log in through (demo user alice / alice), beside the MCP servers.
+    McpOAuthModule.forRootAsync({ useFactory: () => sampleOAuthOptions() }),
     // Open server: no auth.
     McpModule.forRoot({
       name: 'nestmcp-sample',
@@ -15,7 +19,8 @@ import { SECURE_MCP_PATH, secureServerOptions } from './secure/secure-auth.confi
       instructions: 'A small notes service. Search notes, read them as resources, create new ones.',
       transports: { streamableHttp: { path: '/mcp' }, sse: { path: '/sse', messagesPath: '/messages' } },
     }),
-    // Protected server: bearer JWTs (HS256), only the tools of SecureNotesModule. `npm run token` makes a token.
+    // Protected server: tokens of the authorization server above, or HS256 tokens from `npm run token` (scripts);
+    // only the tools of SecureNotesModule.
     McpModule.forRootAsync({
       transports: { streamableHttp: { path: SECURE_MCP_PATH } },
       useFactory: () => ({ ...secureServerOptions(), include: [SecureNotesModule] }),
