@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { setupSwagger } from './swagger.js';
+import { SAMPLE_DEMO_DEFAULTS, samplePublicUrl } from './auth/sample-oauth.config.js';
 
 async function bootstrap() {
   const app = await NestFactory.create(AppModule);
@@ -13,7 +14,9 @@ async function bootstrap() {
   await app.listen(port, host);
   Logger.log(`MCP server ready at http://${host}:${port}/mcp (legacy SSE: /sse)`, 'Sample');
   Logger.log(`REST API at http://${host}:${port}/api/notes, Swagger UI at /api/docs (OpenAPI JSON: /api/docs-json)`, 'Sample');
-  Logger.log(`Protected MCP server at http://${host}:${port}/secure/mcp (token: npm run token -- --sub alice --scope "notes:read notes:write")`, 'Sample');
+  const publicUrl = samplePublicUrl();
+  Logger.log(`Protected MCP server at ${publicUrl}/secure/mcp: connect an OAuth client (Claude, VS Code, the MCP Inspector, mcp-remote) and log in`, 'Sample');
+  Logger.log(`Authorization server ${publicUrl} (demo login: user "${process.env.SAMPLE_DEMO_USER ?? SAMPLE_DEMO_DEFAULTS.user}"); for scripts: npm run token -- --sub alice --scope "notes:read notes:write"`, 'Sample');
 }
 
 void bootstrap();

@@ -15,6 +15,7 @@ export {
   MCP_SCOPES_METADATA,
   MCP_PUBLIC_METADATA,
   PROTECTED_RESOURCE_METADATA_PATH,
+  MCP_AUTHORIZATION_SERVER,
 } from './mcp.constants.js';
 export { McpMessages } from './mcp.messages.js';
 

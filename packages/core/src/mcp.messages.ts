@@ -116,6 +116,8 @@ export const McpMessages = {
       : 'Unauthorized: this needs an authenticated caller; the request carried no principal.',
   authJwtNeedsKey: (server: string) =>
     `MCP server "${server}": "auth.jwt" needs exactly one of "secret", "publicKey" or "jwksUri".`,
+  authJwtNoKeyNoServer: (server: string) =>
+    `MCP server "${server}": "auth.jwt" names no key ("secret", "publicKey" or "jwksUri") and no authorization server runs in this app. Give a key, or import McpOAuthModule from @nestmcp/oauth, whose tokens it then verifies.`,
   authAlgorithmNone: (server: string) => `MCP server "${server}": "auth.jwt.algorithms" must not contain "none".`,
   authInvalidResource: (server: string, resource: string) =>
     `MCP server "${server}": "auth.resource" must be an absolute http(s) URL without a fragment, got "${resource}".`,
