@@ -9,13 +9,13 @@ export const LAYERS = [
   'HTTP and router (node:http/net/stream, express or fastify and their helpers)',
   'our transport (@nestmcp/core: endpoint, transports, http, sessions, context, auth, lifecycle)',
   'our dispatch (@nestmcp/core: execution, operations, registry, schema)',
-  'SDK protocol (@modelcontextprotocol/*)',
+  'SDK (@modelcontextprotocol/*, and @hono/node-server, the raw SDK HTTP bridge)',
   'zod',
   'Nest pipeline (@nestjs/*, rxjs, reflect-metadata)',
   'tool and app code (bench/dist/servers)',
   'Node runtime (promises, async hooks, timers, queues)',
   'garbage collection',
-  'V8 and native, unattributed ((program))',
+  'native code outside JS functions ((program): socket I/O, V8 internals)',
   'other',
 ] as const;
 export type Layer = (typeof LAYERS)[number];
@@ -57,7 +57,7 @@ export function layerOf(functionName: string, url: string): Layer {
   const pkg = packageOf(url);
   if (!pkg) return OTHER;
   if (pkg === '@nestmcp/core') return DISPATCH;
-  if (pkg.startsWith('@modelcontextprotocol/')) return SDK;
+  if (pkg.startsWith('@modelcontextprotocol/') || pkg === '@hono/node-server' || pkg === 'hono') return SDK;
   if (pkg === 'zod' || pkg === 'zod-to-json-schema') return ZOD;
   if (pkg.startsWith('@nestjs/') || pkg === 'rxjs' || pkg === 'reflect-metadata' || pkg === 'tslib' || pkg === 'iterare') return NEST;
   if (HTTP_PACKAGES.has(pkg) || pkg.startsWith('@fastify/')) return HTTP;

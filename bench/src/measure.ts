@@ -126,7 +126,8 @@ export async function soak(options: BenchOptions, servers: Servers, workload: Wo
 
 /**
  * One profiled run per server: a short warm-up load, then V8's CPU profiler on while the measured load runs, then
- * the profile split by layer (layers.ts) and divided by the calls served while it ran.
+ * the process's CPU time over that run split by the profile's shares per layer (layers.ts) and divided by the
+ * calls served while it ran.
  */
 export async function profileLayers(options: BenchOptions, server: ServerProcess, workload: Workload, fillers: number, node: string, dir: string): Promise<LayerRow> {
   const impl = server.config.impl;
@@ -134,9 +135,9 @@ export async function profileLayers(options: BenchOptions, server: ServerProcess
   const file = resolve(dir, `${impl}-${workload.name}-n${fillers}-${Date.now()}.cpuprofile`);
   await server.profileStart();
   const result = await runLoad(job(options, server.port, workload, fillers, { warmupMs: 0 }), options.pin);
-  await server.profileStop(file);
+  const cpuUs = await server.profileStop(file);
   checkErrors(`layers ${workload.name} ${impl}`, result);
   const { busyUs, layers } = layerTimes(file);
-  log(`  layers ${workload.name} N=${fillers} ${impl}: ${(busyUs / Math.max(1, result.served)).toFixed(1)} µs CPU per call (${result.served} calls)`);
-  return { impl, workload: workload.name, fillers, node, calls: result.served, busyUs, layers, profile: file };
+  log(`  layers ${workload.name} N=${fillers} ${impl}: ${(cpuUs / Math.max(1, result.served)).toFixed(1)} µs CPU per call (${result.served} calls)`);
+  return { impl, workload: workload.name, fillers, node, calls: result.served, cpuUs, busyUs, layers, profile: file };
 }

@@ -151,7 +151,11 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
   if (unknown.length) throw new Error(`unknown workload(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const badServers = options.servers.filter((name) => !IMPLS.includes(name));
   if (badServers.length) throw new Error(`unknown server(s) ${badServers.join(', ')}; known: ${IMPLS.join(', ')}`);
-  if (options.baseline) options.servers = options.servers.filter((name) => name === 'raw' || name === 'ours');
+  if (options.baseline) {
+    // The baseline build's server stands in for raw; the peers, Fastify and the profiles compare other things.
+    options.servers = options.servers.filter((name) => name === 'raw' || name === 'ours');
+    options.layers = false;
+  }
   if (options.fillers.length === 0) throw new Error('--n needs at least one number');
   return options;
 }

@@ -21,8 +21,8 @@ export interface Plan {
 }
 
 /** Seconds around each load run: the load process start, the sessions' handshakes, the end of the window. */
-const PER_RUN = 1.5;
-const SERVER_START = 8;
+const PER_RUN = 1;
+const SERVER_START = 5;
 
 function groupsOf(workloads: Workload[], fillers: number[], options: BenchOptions, nodeMajor: number | undefined, allowed: readonly Impl[]): Group[] {
   const groups: Group[] = [];

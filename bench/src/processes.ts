@@ -146,8 +146,9 @@ export class ServerProcess {
     await this.ask<ServerReply>({ cmd: 'profile-start' }, 'profile start');
   }
 
-  async profileStop(file: string): Promise<void> {
-    await this.ask<ServerReply>({ cmd: 'profile-stop', file }, 'profile stop', 120_000);
+  /** Writes the profile to `file`; returns the process's CPU time (µs, user + system) while it ran. */
+  async profileStop(file: string): Promise<number> {
+    return (await this.ask<{ profiled: string; cpuUs: number }>({ cmd: 'profile-stop', file }, 'profile stop', 120_000)).cpuUs;
   }
 
   async stop(): Promise<void> {

@@ -111,17 +111,20 @@ export function soakTable(rows: SoakRow[]): string {
   );
 }
 
-/** Server CPU per call by layer (microseconds of self time per call), one column per profiled server and workload. */
+/**
+ * Server CPU per call by layer: the process's CPU time per call, split by the profile's share of self time per
+ * layer (µs per call and share), one column per profiled server and workload.
+ */
 export function layerTable(rows: LayerRow[]): string {
   const header = ['layer', ...rows.map((row) => `${row.impl}, ${row.workload} µs/call`)];
   const lines = LAYERS.map((layer) => [
     layer,
     ...rows.map((row) => {
-      const us = (row.layers[layer] ?? 0) / Math.max(1, row.calls);
-      return `${fmt(us, 1)} (${percent((row.layers[layer] ?? 0) / Math.max(1, row.busyUs))})`;
+      const share = (row.layers[layer] ?? 0) / Math.max(1, row.busyUs);
+      return `${fmt((share * row.cpuUs) / Math.max(1, row.calls), 1)} (${percent(share)})`;
     }),
   ]);
-  lines.push(['**total (busy CPU / calls)**', ...rows.map((row) => `**${fmt(row.busyUs / Math.max(1, row.calls), 1)}**`)]);
+  lines.push(['**server CPU per call**', ...rows.map((row) => `**${fmt(row.cpuUs / Math.max(1, row.calls), 1)}**`)]);
   lines.push(['calls profiled', ...rows.map((row) => fmt(row.calls))]);
   return table(header, lines);
 }

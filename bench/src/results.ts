@@ -75,9 +75,11 @@ export interface LayerRow {
   node: string;
   /** Calls served while the profile ran. */
   calls: number;
-  /** Busy (non-idle) CPU time in the profile, microseconds. */
+  /** The server process's CPU time (user + system, all threads) while the profile ran, microseconds. */
+  cpuUs: number;
+  /** Busy (non-idle) time in the profile's samples, microseconds: the denominator of the layer shares. */
   busyUs: number;
-  /** Microseconds of self time per layer. */
+  /** Microseconds of sampled self time per layer (share = layer / busyUs; CPU per call = share x cpuUs / calls). */
   layers: Record<string, number>;
   profile: string;
 }

@@ -8,7 +8,9 @@ import type { ServerCommand, ServerConfig, ServerReply } from './servers/server-
  * full GC) and CPU-profile requests until told to stop.
  *
  * profile-start / profile-stop run V8's CPU profiler (the one `node --cpu-prof` runs) through the inspector, so a
- * profile covers exactly the load the orchestrator put on the server, without the process's start-up.
+ * profile covers exactly the load the orchestrator put on the server, without the process's start-up; the reply
+ * carries the process's CPU time over the same span (process.cpuUsage: the profile's sample intervals are wall
+ * time, which on a busy machine includes time the process waited for a core).
  */
 const config = JSON.parse(process.argv[2]) as ServerConfig;
 const reply = (message: ServerReply) => process.send!(message);
@@ -20,6 +22,7 @@ function collect(): void {
 }
 
 let session: Session | undefined;
+let cpuAtStart: NodeJS.CpuUsage | undefined;
 
 async function profile(command: ServerCommand): Promise<void> {
   if (command.cmd === 'profile-start') {
@@ -28,13 +31,15 @@ async function profile(command: ServerCommand): Promise<void> {
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
     await session.post('Profiler.start');
+    cpuAtStart = process.cpuUsage();
     reply({ profiling: true });
   } else if (command.cmd === 'profile-stop' && session) {
+    const cpu = process.cpuUsage(cpuAtStart);
     const { profile: taken } = await session.post('Profiler.stop');
     session.disconnect();
     session = undefined;
     writeFileSync(command.file, JSON.stringify(taken));
-    reply({ profiled: command.file });
+    reply({ profiled: command.file, cpuUs: cpu.user + cpu.system });
   }
 }
 

@@ -27,7 +27,7 @@ export interface ServerConfig {
 
 /** Messages between the orchestrator and a server process (IPC). */
 export type ServerCommand = { cmd: 'mem' } | { cmd: 'stop' } | { cmd: 'profile-start' } | { cmd: 'profile-stop'; file: string };
-export type ServerReply = { port: number } | { mem: MemorySample } | { profiled: string } | { profiling: true } | { error: string };
+export type ServerReply = { port: number } | { mem: MemorySample } | { profiled: string; cpuUs: number } | { profiling: true } | { error: string };
 
 export interface MemorySample {
   heapUsed: number;
