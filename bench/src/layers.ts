@@ -9,7 +9,7 @@ export const LAYERS = [
   'HTTP and router (node:http/net/stream, express or fastify and their helpers)',
   'our transport (@nestmcp/core: endpoint, transports, http, sessions, context, auth, lifecycle)',
   'our dispatch (@nestmcp/core: execution, operations, registry, schema)',
-  'SDK (@modelcontextprotocol/*, and @hono/node-server, the raw SDK HTTP bridge)',
+  'SDK (@modelcontextprotocol/*, its ajv, and @hono/node-server, the raw SDK HTTP bridge)',
   'zod',
   'Nest pipeline (@nestjs/*, rxjs, reflect-metadata)',
   'tool and app code (bench/dist/servers)',
@@ -32,6 +32,8 @@ const HTTP_PACKAGES = new Set([
   'pino', 'process-warning', 'rfdc', 'toad-cache', 'fast-querystring', 'fast-decode-uri-component', 'ret', 'safe-regex2',
   'fastq', 'reusify', 'fast-uri', 'json-schema-ref-resolver', 'middie', 'forwarded-parse', 'ipaddr.js', 'semver',
 ]);
+/** What the SDK brings along: its JSON Schema validator and its node ↔ web Request bridge. */
+const SDK_PACKAGES = new Set(['ajv', 'ajv-formats', 'json-schema-traverse', 'fast-deep-equal', '@hono/node-server', 'hono', 'pkce-challenge', 'eventsource-parser']);
 const TRANSPORT_FOLDERS = new Set(['endpoint', 'transports', 'http', 'sessions', 'context', 'auth', 'lifecycle', 'rev-2026-07-28', 'health', 'stores']);
 const RUNTIME_FILES = /^node:(internal\/process\/|internal\/async_hooks|async_hooks|internal\/async_local_storage|internal\/timers|timers|internal\/promise_hooks|internal\/abort_controller|internal\/event_target)/;
 
@@ -57,7 +59,7 @@ export function layerOf(functionName: string, url: string): Layer {
   const pkg = packageOf(url);
   if (!pkg) return OTHER;
   if (pkg === '@nestmcp/core') return DISPATCH;
-  if (pkg.startsWith('@modelcontextprotocol/') || pkg === '@hono/node-server' || pkg === 'hono') return SDK;
+  if (pkg.startsWith('@modelcontextprotocol/') || SDK_PACKAGES.has(pkg)) return SDK;
   if (pkg === 'zod' || pkg === 'zod-to-json-schema') return ZOD;
   if (pkg.startsWith('@nestjs/') || pkg === 'rxjs' || pkg === 'reflect-metadata' || pkg === 'tslib' || pkg === 'iterare') return NEST;
   if (HTTP_PACKAGES.has(pkg) || pkg.startsWith('@fastify/')) return HTTP;
