@@ -60,7 +60,15 @@ function fastmcp(root: string, install: boolean): PeerStatus {
     log(`setting up fastmcp: python3 -m venv ${PEER_DIRS.fastmcp}/.venv && pip install -r requirements.txt (can take minutes)`);
     try {
       execFileSync('python3', ['-m', 'venv', resolve(dir, '.venv')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
-      execFileSync(resolve(dir, '.venv/bin/pip'), ['install', '-q', '-r', resolve(dir, 'requirements.txt')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 1_200_000 });
+      const pip = (...extra: string[]) =>
+        execFileSync(resolve(dir, '.venv/bin/pip'), ['install', '-q', ...extra, '-r', resolve(dir, 'requirements.txt')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 900_000 });
+      // Without retries first: where an index is unreachable (a machine with local mirrors only) pip's retries of
+      // every package there cost minutes; where the fast attempt fails, pip's own defaults get a second chance.
+      try {
+        pip('--retries', '0');
+      } catch {
+        pip();
+      }
       found = probe();
     } catch (error) {
       return { available: false, reason: `setup failed: ${shortError(error)}` };
