@@ -16,6 +16,8 @@ export interface BenchOptions {
   smoke: boolean;
   quick: boolean;
   plan: boolean;
+  /** Only set up the peers and the --node versions, then exit. */
+  setup: boolean;
   /** Run our server with node --cpu-prof, profiles under bench/results/profiles. */
   profile: boolean;
   /** Profile ours (express and Fastify) and the raw SDK under the tools/call workloads and split the CPU by layer. */
@@ -59,6 +61,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out <file>       where to write the raw JSON (default bench/results/<timestamp>.json)
   --profile          run our server under node --cpu-prof (whole process; profiles in bench/results/profiles)
   --plan             print the runs this command would make and their estimated time, then exit
+  --setup            only set up the peers of --servers and the Node versions of --node, then exit
   --quick            2-second runs, 2 runs each, N=0,1000, 10 s soak: a rough full picture in a fraction of the time
   --smoke            1-second runs, one run, N=0, few sessions: checks that everything works
   --baseline <dir>   compare against another build instead of the raw SDK: <dir> is a checkout of this repo
@@ -90,6 +93,7 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
     smoke: false,
     quick: false,
     plan: false,
+    setup: false,
     profile: false,
     layers: false,
     servers: [...IMPLS],
@@ -124,6 +128,7 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
       case '--smoke': options.smoke = true; break;
       case '--quick': options.quick = true; break;
       case '--plan': options.plan = true; break;
+      case '--setup': options.setup = true; break;
       case '--profile': options.profile = true; break;
       case '--baseline': options.baseline = value(); break;
       case '--help': case '-h': console.log(`${USAGE}\n  workloads: ${known.join(', ')}`); return process.exit(0);

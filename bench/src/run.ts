@@ -113,7 +113,7 @@ async function main(): Promise<number> {
     console.log(planText(plan, options));
     return 0;
   }
-  log(`estimated time: ${minutes(plan.estimateSeconds)}`);
+  if (!options.setup) log(`estimated time: ${minutes(plan.estimateSeconds)}`);
   const results: BenchResults = {
     machine: machine(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -128,6 +128,10 @@ async function main(): Promise<number> {
     layers: [],
     seconds: 0,
   };
+  if (options.setup) {
+    for (const major of options.nodeVersions) log(`Node ${major}: ${nodeBinary(root, major).version}`);
+    return Object.values(results.peers).every((state) => state.available) ? 0 : 1;
+  }
   const unavailable = new Set(Object.entries(results.peers).filter(([, state]) => !state.available).map(([peer]) => peer));
   const start: StartOptions = { pin: options.pin, baseline: options.baseline, peers: results.peers };
 
