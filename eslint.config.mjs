@@ -58,7 +58,7 @@ const layerRules = CORE_LAYERS.flatMap((layer, rank) =>
 );
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**', '**/*.d.ts', 'test/conformance/runner/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**', '**/*.d.ts', 'test/conformance/runner/**', 'bench/peers/fastmcp/.venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
