@@ -21,8 +21,8 @@ export class NotesController {
   @ApiOperation({ summary: 'List notes', description: 'Every note, or those with the given tag.' })
   @ApiQuery({ name: 'tag', required: false, description: 'Only notes with this tag' })
   @ApiOkResponse({ type: NoteDto, isArray: true })
-  list(@Query('tag') tag?: string): NoteDto[] {
-    return this.notes.all().filter((note) => !tag || note.tags.includes(tag));
+  async list(@Query('tag') tag?: string): Promise<NoteDto[]> {
+    return (await this.notes.all()).filter((note) => !tag || note.tags.includes(tag));
   }
 
   @Get(':id')
@@ -30,7 +30,7 @@ export class NotesController {
   @ApiOperation({ summary: 'One note by id' })
   @ApiOkResponse({ type: NoteDto })
   @ApiNotFoundResponse({ description: 'No note has this id' })
-  get(@Param('id') id: string): NoteDto {
+  get(@Param('id') id: string): Promise<NoteDto> {
     return this.notes.get(id);
   }
 
@@ -41,7 +41,7 @@ export class NotesController {
   @ApiOperation({ summary: 'Create a note', description: 'Needs "Authorization: Bearer <NOTES_WRITE_KEY>".' })
   @ApiCreatedResponse({ type: NoteDto })
   @ApiUnauthorizedResponse({ description: 'No or a wrong write key' })
-  create(@Body() input: CreateNoteDto): NoteDto {
+  create(@Body() input: CreateNoteDto): Promise<NoteDto> {
     return this.notes.create(input);
   }
 }
