@@ -44,6 +44,9 @@ export class McpRouteToolsExplorer implements OnModuleInit {
   }
 
   private exploreRoutes(): void {
+    // A standalone application context (stdio, a TestingModule that was only compiled) has no HTTP server to call
+    // into, so its controller routes are no tools there (docs/rest-as-tools.md).
+    if (!this.adapterHost.httpAdapter) return;
     const included = new Set<unknown>(this.options.routes?.include ?? []);
     const controllers = this.discovery.getControllers(this.options.include ? { include: this.options.include } : undefined);
     const known = new Set(controllers.map((wrapper) => wrapper.metatype));
