@@ -1,4 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { McpModule, McpPublic, McpTool, StaticTokenVerifier } from '@nestmcp/core';
@@ -111,7 +112,8 @@ class HeaderSessionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: unknown }>();
     const name = request.headers['x-user'];
     if (!name) return false;
-    request.user = request.headers['x-user-shape'] === 'string' ? name : { username: name, scopes: ['orders:read'] };
+    const shape = request.headers['x-user-shape'];
+    request.user = shape === 'string' ? name : shape === 'nameless' ? { roles: ['reader'] } : { username: name, scopes: ['orders:read'] };
     return true;
   }
 }
@@ -138,5 +140,27 @@ describe("sessions of users the app's guard names its own way (no Authorization 
     expect(stolen.status).toBe(404);
     const own = await post(url(), rpc('tools/list'), { ...alice, 'mcp-session-id': session });
     expect(own.status).toBe(200);
+  });
+});
+
+describe('a req.user that names nobody, on requests without an Authorization header', () => {
+  it('is warned about once: such callers cannot be told apart', async () => {
+    const lines: { level: string; message: string; context?: string }[] = [];
+    const record = (level: string) => (message: string, context?: string) => void lines.push({ level, message: String(message), context });
+    const logger: LoggerService = { log: record('log'), error: record('error'), warn: record('warn'), debug: record('debug'), verbose: record('verbose') };
+    const moduleRef = await Test.createTestingModule({
+      imports: [McpModule.forRoot({ name: 'nameless', version: '1.0.0', auth: {} })],
+      providers: [SecureTools, { provide: APP_GUARD, useClass: HeaderSessionGuard }],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const url = new URL('/mcp', await app.getUrl());
+      for (const user of ['alice', 'bob']) expect((await post(url, INITIALIZE, { 'x-user': user, 'x-user-shape': 'nameless' })).status).toBe(200);
+      const warnings = lines.filter((line) => line.context === 'McpAuth' && line.level === 'warn');
+      expect(warnings).toEqual([expect.objectContaining({ message: expect.stringContaining('MCP server "nameless": a guard of the app left a req.user that names nobody') })]);
+    } finally {
+      await app.close();
+    }
   });
 });
