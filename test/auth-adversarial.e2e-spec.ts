@@ -1,10 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { McpModule, McpPublic, McpTool, StaticTokenVerifier } from '@nestmcp/core';
+import { McpModule, McpPublic, McpTool, StaticTokenVerifier, type McpContext } from '@nestmcp/core';
+import { z } from 'zod';
 import { startApp } from './fixtures/app.js';
-import { SecureTools } from './fixtures/auth/secure.tools.js';
-import { AUDIENCE, ISSUER, SECRET, signToken } from './fixtures/auth/tokens.js';
+import { PublicTools, SecureTools } from './fixtures/auth/secure.tools.js';
+import { AUDIENCE, ISSUER, SECRET, signToken, unsignedToken } from './fixtures/auth/tokens.js';
 import { INITIALIZE, bearer, message, openSession, post, rpc } from './fixtures/auth/http.js';
 
 /**
@@ -111,7 +113,8 @@ class HeaderSessionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: unknown }>();
     const name = request.headers['x-user'];
     if (!name) return false;
-    request.user = request.headers['x-user-shape'] === 'string' ? name : { username: name, scopes: ['orders:read'] };
+    const shape = request.headers['x-user-shape'];
+    request.user = shape === 'string' ? name : shape === 'nameless' ? { roles: ['reader'] } : { username: name, scopes: ['orders:read'] };
     return true;
   }
 }
@@ -138,5 +141,117 @@ describe("sessions of users the app's guard names its own way (no Authorization 
     expect(stolen.status).toBe(404);
     const own = await post(url(), rpc('tools/list'), { ...alice, 'mcp-session-id': session });
     expect(own.status).toBe(200);
+  });
+});
+
+describe('a req.user that names nobody, on requests without an Authorization header', () => {
+  it('is warned about once: such callers cannot be told apart', async () => {
+    const lines: { level: string; message: string; context?: string }[] = [];
+    const record = (level: string) => (message: string, context?: string) => void lines.push({ level, message: String(message), context });
+    const logger: LoggerService = { log: record('log'), error: record('error'), warn: record('warn'), debug: record('debug'), verbose: record('verbose') };
+    const moduleRef = await Test.createTestingModule({
+      imports: [McpModule.forRoot({ name: 'nameless', version: '1.0.0', auth: {} })],
+      providers: [SecureTools, { provide: APP_GUARD, useClass: HeaderSessionGuard }],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const url = new URL('/mcp', await app.getUrl());
+      for (const user of ['alice', 'bob']) expect((await post(url, INITIALIZE, { 'x-user': user, 'x-user-shape': 'nameless' })).status).toBe(200);
+      const warnings = lines.filter((line) => line.context === 'McpAuth' && line.level === 'warn');
+      expect(warnings).toEqual([expect.objectContaining({ message: expect.stringContaining('MCP server "nameless": a guard of the app left a req.user that names nobody') })]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+const MODERN = '2026-07-28';
+const MODERN_META = {
+  'io.modelcontextprotocol/protocolVersion': MODERN,
+  'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+  'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
+};
+
+/** A 2026-07-28 request: no session, the standard headers, the name header where the method has one. */
+function modern(url: URL, method: string, params: Record<string, unknown>, token?: string) {
+  const name = method === 'resources/read' ? params.uri : method === 'tools/call' || method === 'prompts/get' ? params.name : undefined;
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': MODERN,
+      'mcp-method': method,
+      ...(name !== undefined && { 'mcp-name': String(name) }),
+      ...(token && { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: MODERN_META } }),
+  });
+}
+
+@Injectable()
+class ConfirmTools {
+  @McpTool({ description: 'Asks before it deletes', input: { item: z.string() }, scopes: ['notes:read'] })
+  async remove({ item }: { item: string }, ctx: McpContext) {
+    const answer = await ctx.elicit(`Delete ${item}?`, z.object({ confirm: z.boolean() }));
+    return `confirmed: ${String(answer.content?.confirm)}`;
+  }
+}
+
+describe('2026-07-28 requests with and without tokens (auth.jwt, public items, scopes)', () => {
+  let app: INestApplication;
+  let url: URL;
+  let reader: string;
+  beforeAll(async () => {
+    const started = await startApp({
+      imports: [McpModule.forRoot({ name: 'modern', version: '1.0.0', auth: { jwt: { secret: SECRET, issuer: [ISSUER, 'https://other-issuer.test'], audience: AUDIENCE } } })],
+      providers: [SecureTools, PublicTools, ConfirmTools],
+    });
+    app = started.app;
+    url = started.url();
+    reader = await signToken({ sub: 'alice', scope: 'notes:read' });
+  });
+  afterAll(() => app.close());
+
+  it('lets a caller without a token discover, list and use public items only', async () => {
+    expect((await modern(url, 'server/discover', {})).status).toBe(200);
+    const listed = (await (await modern(url, 'tools/list', {})).json()) as { result: { tools: { name: string }[] } };
+    expect(listed.result.tools.map((tool) => tool.name)).toEqual(['public_info']);
+    expect((await modern(url, 'tools/call', { name: 'public_info', arguments: {} })).status).toBe(200);
+    const refused = await modern(url, 'tools/call', { name: 'read_notes', arguments: {} });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer scope="notes:read", resource_metadata="/);
+  });
+
+  it.each<[string, string, Record<string, unknown>, string]>([
+    ['a tool', 'tools/call', { name: 'write_note', arguments: {} }, 'notes:write'],
+    ['a resource', 'resources/read', { uri: 'secure://report' }, 'reports:read'],
+    ['a prompt', 'prompts/get', { name: 'admin_prompt' }, 'admin'],
+    ['a completion of a prompt', 'completion/complete', { ref: { type: 'ref/prompt', name: 'admin_prompt' }, argument: { name: 'x', value: '' } }, 'admin'],
+    ['a resource subscription', 'subscriptions/listen', { notifications: { resourceSubscriptions: ['secure://report'] } }, 'reports:read'],
+  ])('refuses %s without its scope: 403 insufficient_scope naming it', async (_case, method, params, scope) => {
+    const response = await modern(url, method, params, reader);
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toContain(`error="insufficient_scope"`);
+    expect(response.headers.get('www-authenticate')).toContain(`scope="${scope}"`);
+    await response.text();
+  });
+
+  it('refuses an unsigned token (alg: none) on this path too', async () => {
+    expect((await modern(url, 'tools/call', { name: 'read_notes', arguments: {} }, unsignedToken())).status).toBe(401);
+  });
+
+  it('binds a requestState to issuer + subject: another issuer\'s alice and no token are refused, a renewed token finishes', async () => {
+    const first = (await (await modern(url, 'tools/call', { name: 'remove', arguments: { item: 'a' } }, reader)).json()) as { result: { resultType: string; requestState: string } };
+    expect(first.result.resultType).toBe('input_required');
+    const again = { name: 'remove', arguments: { item: 'a' }, inputResponses: { 'elicit-0': { action: 'accept', content: { confirm: true } } }, requestState: first.result.requestState };
+    const otherIssuer = await signToken({ sub: 'alice', iss: 'https://other-issuer.test', scope: 'notes:read' });
+    const crossed = (await (await modern(url, 'tools/call', again, otherIssuer)).json()) as { error: { message: string } };
+    expect(crossed.error.message).toContain('another caller');
+    expect((await modern(url, 'tools/call', again)).status).toBe(401);
+    const renewed = await signToken({ sub: 'alice', scope: 'notes:read', expiresIn: 900 });
+    const done = (await (await modern(url, 'tools/call', again, renewed)).json()) as { result: { content: { text: string }[] } };
+    expect(done.result.content[0].text).toBe('confirmed: true');
   });
 });

@@ -18,7 +18,7 @@ import { createJwtTokenChecker, hasOwnKey, jwtAlgorithms } from './jwt-token-che
 import { multiIssuerTokenChecker } from './multi-issuer-token-checker.js';
 import { verifierTokenChecker } from './verifier-token-checker.js';
 import type { McpTokenCheck, McpTokenChecker } from './token-check.js';
-import { credentialKey, principalFromUser, principalKey } from './mcp-principal.js';
+import { NAMELESS_PRINCIPAL, credentialKey, principalFromUser, principalKey } from './mcp-principal.js';
 import { getRequestAuth, principalAuth, setRequestAuth, type McpRequestAuth } from './request-auth.js';
 import { requestOrigin } from './request-origin.js';
 import { triesBearerAuth } from './bearer-token.js';
@@ -69,6 +69,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   readonly requiredScopes: readonly string[];
   private readonly logger = new Logger('McpAuth');
   private checker?: McpTokenChecker;
+  private warnedNameless = false;
 
   constructor(
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
@@ -150,6 +151,10 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     const user = (request as { user?: unknown }).user;
     const caller = (this.options?.principal ?? principalFromUser)(user, request) ?? undefined;
     const auth = principalAuth(caller, caller && principalKey(caller, headersOf(request).authorization));
+    if (auth.principal === NAMELESS_PRINCIPAL && !this.warnedNameless) {
+      this.warnedNameless = true;
+      this.logger.warn(McpMessages.authNamelessPrincipal(this.serverName));
+    }
     setRequestAuth(request, auth);
     return auth;
   }

@@ -42,8 +42,11 @@ export function principalFromUser(user: unknown): McpPrincipal | undefined {
 export function principalKey(principal: McpPrincipal, fallback: string | undefined): string {
   if (principal.subject !== undefined) return JSON.stringify([principal.issuer ?? null, 'sub', principal.subject]);
   if (principal.clientId !== undefined) return JSON.stringify([principal.issuer ?? null, 'client', principal.clientId]);
-  return credentialKey(fallback) ?? '\0nameless';
+  return credentialKey(fallback) ?? NAMELESS_PRINCIPAL;
 }
+
+/** The key of a principal that names nobody and came without a credential: all such callers share it. */
+export const NAMELESS_PRINCIPAL = '\0nameless';
 
 /** The key of a caller known only by the credential it presented: a hash of it, never its value (`undefined`: none). */
 export function credentialKey(credential: string | undefined): string | undefined {
