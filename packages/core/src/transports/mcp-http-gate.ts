@@ -13,6 +13,7 @@ import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import { resolveMcpLimits, type ResolvedMcpLimits } from '../options/mcp-limits.js';
 import { resolveStreamableHttpOptions } from '../options/transport-options.js';
 import { answerAndLinger } from './lingering-close.js';
+import { McpLifecycle } from '../lifecycle/mcp-lifecycle.js';
 import { MCP_FASTIFY_ROUTE_KEY, McpServedRoutes, markServedRoute, servedRouteOf, type McpServedRoute } from '../http/mcp-served-routes.js';
 
 export { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from '../http/mcp-served-routes.js';
@@ -104,6 +105,7 @@ export class McpHttpGate {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly routes: McpServedRoutes,
+    private readonly lifecycle: McpLifecycle,
     @Inject(MCP_MODULE_OPTIONS) options: McpModuleOptions,
   ) {
     this.policy = { allowedOrigins: options.allowedOrigins, allowedHosts: options.allowedHosts, trustProxy: options.trustProxy ?? false };
@@ -161,6 +163,7 @@ export class McpHttpGate {
    */
   private async gateRequest(req: IncomingMessage, res: ServerResponse, route: McpServedRoute): Promise<false | undefined | { value: unknown }> {
     markServedRoute(req, route);
+    this.lifecycle.holdExchange(req, res);
     if (!this.answerHeaders(req, res, route)) return false;
     const request = req as IncomingMessage & Record<symbol, boolean> & { _body?: boolean; body?: unknown };
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) return undefined;
@@ -237,6 +240,7 @@ export class McpHttpGate {
       route.bodyLimit = this.limits.maxBodyBytes;
       const onRequest = (request: FastifyRequestLike, reply: FastifyReplyLike, done: () => void) => {
         markServedRoute(request.raw, served);
+        this.lifecycle.holdExchange(request.raw, reply.raw);
         if (this.answerHeaders(request.raw, reply.raw, served)) return done();
         // Answered on the raw response: Fastify must leave it alone.
         reply.hijack();
