@@ -126,7 +126,11 @@ export class McpHttpGate {
   /** Checks Host and Origin and applies CORS. Sets CORS headers on `res`; says whether to go on. */
   admit(req: IncomingMessage, res: ServerResponse): Decision {
     const verdict = checkOrigin(req, this.policy, this.isLoopbackServer(req));
-    if (!verdict.ok) return { kind: 'reject', status: 403, code: SERVER_ERROR, message: verdict.message };
+    if (!verdict.ok) {
+      return verdict.status === 400
+        ? { kind: 'reject', status: 400, code: INVALID_REQUEST, message: verdict.message }
+        : { kind: 'reject', status: 403, code: SERVER_ERROR, message: verdict.message };
+    }
     if (this.cors && verdict.origin) {
       if (McpCors.isPreflight(req)) return { kind: 'preflight', headers: this.cors.preflightHeaders(verdict.origin) };
       for (const [name, value] of Object.entries(this.cors.headers(verdict.origin))) res.setHeader(name, value!);
