@@ -52,6 +52,7 @@ export const McpMessages = {
   invalidLimit: (key: string, value: unknown) => `McpModule limits.${key} must be a number >= 0, got ${String(value)}.`,
   forbiddenOrigin: (origin: string) =>
     `Forbidden: origin ${JSON.stringify(origin)} may not call this MCP server (add it to "allowedOrigins").`,
+  duplicateHost: () => 'Bad Request: the request has more than one Host header (RFC 9112 section 3.2).',
   forbiddenHost: (host: string) => `Forbidden: host ${JSON.stringify(host)} is not served by this MCP server (add it to "allowedHosts").`,
   tooManySessions: () => 'Service Unavailable: this MCP server has as many sessions as it allows; retry later.',
   tooManySessionsForCaller: (limit: number) =>

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { MCP_AUTHORIZATION_SERVER, PROTECTED_RESOURCE_METADATA_PATH } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import type { McpAuthOptions, McpJwtOptions } from '../interfaces/mcp-auth-options.interface.js';
 import type { McpInAppAuthorizationServer } from '../interfaces/mcp-authorization-server.interface.js';
@@ -228,7 +229,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     const { method, params, id } = message as { method: string; params?: { name?: unknown; uri?: unknown }; id?: string | number };
     this.logRefusal(request, refusal.status === 401 ? 'no principal' : 'insufficient scope', `${method} ${String(params?.name ?? params?.uri ?? '')}`.trim() + ` needs ${refusal.scopes.join(' ') || 'a principal'}`);
     this.challenge(request, response, refusal.status === 401 ? 'invalid_token' : 'insufficient_scope', text, refusal.scopes);
-    sendJsonRpcError(response, refusal.status, -32000, text, {}, id ?? null);
+    sendJsonRpcError(response, refusal.status, McpErrorCode.ServerError, text, {}, id ?? null);
     return false;
   }
 
