@@ -125,3 +125,43 @@ describe('createMcpTestClient, overrideProvider()', () => {
     await moduleRef.close();
   });
 });
+
+describe('createMcpTestClient, 2026-07-28 (the SDK v2 client)', () => {
+  let moduleRef: TestingModule;
+
+  beforeAll(async () => {
+    moduleRef = await kitModule();
+    await moduleRef.init();
+  });
+  afterAll(() => moduleRef.close());
+
+  it('in memory: every helper', async () => {
+    const mcp = await createMcpTestClient(moduleRef, { protocolVersion: '2026-07-28', headers: { 'x-tenant': 'modern' } });
+    expect(mcp.client.getNegotiatedProtocolVersion?.()).toBe('2026-07-28');
+    expect(await mcp.callTool('add', { a: 1, b: 2 })).toEqual({ sum: 3 });
+    await expect(mcp.callTool('fail')).rejects.toThrow('it broke');
+    expect((await mcp.listTools()).map((tool) => tool.name)).toContain('greet');
+    expect((await mcp.readResource('kit://greeting/Ada')).contents[0]).toMatchObject({ text: 'Hello, Ada' });
+    expect((await mcp.getPrompt('review', { text: 't' })).messages[0].content).toEqual({ type: 'text', text: 'Please review: t' });
+    expect((await mcp.complete({ type: 'ref/resource', uri: 'kit://greeting/{name}' }, { name: 'name', value: 'g' })).values).toEqual(['grace']);
+    expect(JSON.parse(await mcp.callTool<string>('whoami')).headers).toEqual({ 'x-tenant': 'modern' });
+    expect(await mcp.callTool('request_label')).toMatch(/^modern#\d+$/);
+    await mcp.close();
+  });
+
+  it('in memory: onElicit and onSample answer the multi-round-trip input requests', async () => {
+    const asked: string[] = [];
+    const mcp = await createMcpTestClient(moduleRef, {
+      protocolVersion: '2026-07-28',
+      onElicit: (params) => {
+        asked.push(params.message);
+        return { action: 'accept', content: { sure: true } };
+      },
+      onSample: () => ({ role: 'assistant', model: 'test', content: { type: 'text', text: 'autumn moon' } }),
+    });
+    expect(await mcp.callTool('confirm')).toBe('confirmed');
+    expect(asked).toEqual(['Sure?']);
+    expect(await mcp.callTool('haiku')).toBe('autumn moon');
+    await mcp.close();
+  });
+});

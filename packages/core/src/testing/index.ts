@@ -7,6 +7,7 @@ export {
   type McpTestClientOptions,
   type McpTestTransport,
 } from './mcp-test-client.js';
+export { createMcpTestToken, type McpTestTokenClaims, type McpTestTokenOptions } from './mcp-test-token.js';
 export { McpTestHelpers, McpToolCallError, type CompletionRef, type McpClientLike } from './mcp-test-helpers.js';
 // The first helper (a listening app, Streamable HTTP, the bare SDK client), kept for the tests that use it.
 export { createMcpClient, type McpClientOptions } from './create-mcp-client.js';

@@ -116,7 +116,7 @@ export async function createMcpTestClient(app: INestApplicationContext, options:
 
   if (modern) {
     const v2 = await loadClientV2();
-    const client = new v2.Client(clientInfo, { capabilities: capabilities as never, versionNegotiation: { pin: MCP_TEST_MODERN_REVISION } as never });
+    const client = new v2.Client(clientInfo, { capabilities: capabilities as never, versionNegotiation: { mode: { pin: MCP_TEST_MODERN_REVISION } } });
     if (options.onElicit) client.setRequestHandler('elicitation/create', (request) => options.onElicit!(request.params as ElicitRequestParams) as never);
     if (options.onSample) client.setRequestHandler('sampling/createMessage', (request) => options.onSample!(request.params as CreateMessageRequestParams) as never);
     if (transport === 'in-memory') {
