@@ -6,6 +6,7 @@ import { McpOAuthServer } from '../provider/mcp-oauth-server.js';
 import { McpOAuthInteractions } from '../interaction/mcp-oauth-interactions.js';
 import { PAGES_CSS } from '../pages/html.js';
 import { RegistrationRateLimit } from './registration-rate-limit.js';
+import { asNativeWhenItIsOne } from './native-client-registration.js';
 import { McpOAuthUpstreamLogin } from '../upstream/mcp-oauth-upstream-login.js';
 
 /** RFC 8414 metadata URL; oidc-provider serves the same document at the OpenID Connect Discovery URL. */
@@ -82,6 +83,8 @@ export class McpOAuthRoutes implements OnModuleInit {
       response.end(JSON.stringify({ error: 'too_many_requests', error_description: McpOAuthMessages.registrationRateLimited() }));
       return;
     }
+    // The app's body parser has read the registration already (oidc-provider then takes req.body).
+    if (rest === 'register' && request.method === 'POST') asNativeWhenItIsOne((request as { body?: unknown }).body);
     return this.server.handle(request, response);
   }
 }
