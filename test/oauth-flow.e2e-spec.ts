@@ -195,6 +195,21 @@ describe('@nestmcp/oauth: the SDK client through the whole flow, with dynamic cl
     }
   });
 
+  it.each([
+    ['Claude', ['https://claude.ai/api/mcp/auth_callback', 'https://claude.com/api/mcp/auth_callback']],
+    ['ChatGPT', ['https://chatgpt.com/connector_platform_oauth_redirect']],
+    ['VS Code', ['http://127.0.0.1:33418', 'https://vscode.dev/redirect']],
+    ['Cursor', ['cursor://anysphere.cursor-mcp/oauth/callback', 'https://www.cursor.com/agents/mcp/oauth/callback', 'http://localhost:8787/callback']],
+  ])('accepts the registration %s sends (its redirect URIs, a public client)', async (name, redirectUris) => {
+    const response = await fetch(new URL('/oauth/register', base), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: name, redirect_uris: redirectUris, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', scope: 'notes:read' }),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ client_id: expect.any(String), redirect_uris: redirectUris, token_endpoint_auth_method: 'none' });
+  });
+
   it('refuses a resource it does not serve', async () => {
     const provider = new TestOAuthClientProvider(ALICE);
     await authorize(provider, url(), base, 'notes:read');

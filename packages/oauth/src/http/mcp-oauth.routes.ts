@@ -6,6 +6,8 @@ import { McpOAuthServer } from '../provider/mcp-oauth-server.js';
 import { McpOAuthInteractions } from '../interaction/mcp-oauth-interactions.js';
 import { PAGES_CSS } from '../pages/html.js';
 import { RegistrationRateLimit } from './registration-rate-limit.js';
+import { asNativeWhenItIsOne } from './native-client-registration.js';
+import { McpOAuthUpstreamLogin } from '../upstream/mcp-oauth-upstream-login.js';
 
 /** RFC 8414 metadata URL; oidc-provider serves the same document at the OpenID Connect Discovery URL. */
 const OAUTH_METADATA_PATH = '/.well-known/oauth-authorization-server';
@@ -37,6 +39,7 @@ export class McpOAuthRoutes implements OnModuleInit {
   constructor(
     private readonly server: McpOAuthServer,
     private readonly interactions: McpOAuthInteractions,
+    private readonly upstream: McpOAuthUpstreamLogin,
     private readonly adapterHost: HttpAdapterHost,
   ) {
     const limit = server.options.registration?.rateLimit ?? { max: 20, windowMs: 60_000 };
@@ -67,6 +70,10 @@ export class McpOAuthRoutes implements OnModuleInit {
     if (!path.startsWith(`${prefix}/`)) return next();
     const rest = path.slice(prefix.length + 1);
     if (rest.startsWith('interaction/')) return this.interactions.handle(request, response, rest.slice('interaction/'.length));
+    if (rest === 'upstream/callback' && request.method === 'GET' && this.upstream.enabled) {
+      if (!(await this.upstream.callback(request, response))) this.interactions.message(response, 400, McpOAuthMessages.interactionGone());
+      return;
+    }
     if (rest === 'assets/pages.css' && request.method === 'GET') {
       response.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }).end(PAGES_CSS);
       return;
@@ -76,6 +83,8 @@ export class McpOAuthRoutes implements OnModuleInit {
       response.end(JSON.stringify({ error: 'too_many_requests', error_description: McpOAuthMessages.registrationRateLimited() }));
       return;
     }
+    // The app's body parser has read the registration already (oidc-provider then takes req.body).
+    if (rest === 'register' && request.method === 'POST') asNativeWhenItIsOne((request as { body?: unknown }).body);
     return this.server.handle(request, response);
   }
 }

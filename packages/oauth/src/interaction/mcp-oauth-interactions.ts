@@ -54,6 +54,16 @@ export class McpOAuthInteractions {
     }
     if (interaction.uid !== uid || extra !== undefined) return this.message(response, 404, McpOAuthMessages.interactionGone());
     if (request.method === 'GET' && action === undefined) return this.show(provider, interaction, request, response);
+    if (request.method === 'GET' && action === 'upstream' && this.upstream.enabled && interaction.prompt.name === 'login') {
+      try {
+        return await this.upstream.finish(provider, interaction.uid, request, response);
+      } catch (error) {
+        // The client learns it as a refused authorization (its redirect URI gets access_denied), and the log says why.
+        this.logger.warn(`upstream login failed (interaction ${uid}): ${(error as Error).message}`);
+        const refusal = { error: 'access_denied', error_description: McpOAuthMessages.upstreamFailed((error as Error).message) };
+        return provider.interactionFinished(request, response, refusal, { mergeWithLastSubmission: false });
+      }
+    }
     if (request.method !== 'POST' || !['login', 'consent', 'abort'].includes(action ?? '')) return this.message(response, 404, McpOAuthMessages.interactionGone());
     const form = await formBody(request);
     if (!CsrfToken.verify(request, form.csrf)) {
