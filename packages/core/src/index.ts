@@ -48,6 +48,9 @@ export { McpErrorCode } from './mcp-error-codes.js';
 // Production
 export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
 
+// Tools from another REST service's OpenAPI document (the app's own routes: `routes` / `@McpTool()` on a route)
+export { fromOpenApi } from './rest-tools/from-openapi.js';
+
 // Bearer auth
 export { McpAuthGuard } from './auth/mcp-auth.guard.js';
 export { StaticTokenVerifier, type StaticTokenGrant } from './auth/token-verifiers/static-token.verifier.js';
