@@ -54,6 +54,9 @@ export { McpStdio, type McpStdioOptions, type McpStdioServer } from './stdio/mcp
 export { McpStderrLogger } from './stdio/stderr-logger.js';
 export type { McpChannel } from './context/request-context.js';
 
+// Tools from another REST service's OpenAPI document (the app's own routes: `routes` / `@McpTool()` on a route)
+export { fromOpenApi } from './rest-tools/from-openapi.js';
+
 // Bearer auth
 export { McpAuthGuard } from './auth/mcp-auth.guard.js';
 export { StaticTokenVerifier, type StaticTokenGrant } from './auth/token-verifiers/static-token.verifier.js';

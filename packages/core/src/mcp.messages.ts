@@ -205,5 +205,4 @@ export const McpMessages = {
   openApiInvalid: (detail: string) => `fromOpenApi(): ${detail}`,
   openApiBadBaseUrl: (baseUrl: string) => `fromOpenApi(): baseUrl "${baseUrl}" must be an absolute http(s) URL.`,
   openApiRefNotFound: (ref: string) => `fromOpenApi(): $ref "${ref}" points to nothing in the document (only local "#/..." references are followed).`,
-  openApiNoOperationName: (method: string, path: string) => `fromOpenApi(): ${method} ${path} has no operationId; name it with "map".`,
 } as const;

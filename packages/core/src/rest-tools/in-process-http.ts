@@ -1,5 +1,6 @@
-import { request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { duplexPair } from 'node:stream';
+import { Server as TlsServer } from 'node:tls';
 import { McpMessages } from '../mcp.messages.js';
 import { runOutsideMcpRequestContext } from '../context/request-context.js';
 import type { RestRequest } from './rest-request.js';
@@ -15,6 +16,23 @@ export interface InProcessCallOptions {
 
 /** A REST call that failed before it had a response to turn into a result (timeout, size cap, broken exchange). */
 export class RestCallError extends Error {}
+
+const plainMirrors = new WeakMap<Server, Server>();
+
+/**
+ * The server to give an in-process connection to. An HTTPS server (`httpsOptions`) expects a TLS handshake on a new
+ * connection, so its requests come through a plain HTTP server that hands each parsed request to the HTTPS server's
+ * own `request` listeners (the framework's handler), made once per server.
+ */
+function plainServerFor(server: Server): Server {
+  if (!(server instanceof TlsServer)) return server;
+  let mirror = plainMirrors.get(server);
+  if (!mirror) {
+    mirror = createServer((req, res) => server.emit('request', req, res));
+    plainMirrors.set(server, mirror);
+  }
+  return mirror;
+}
 
 /**
  * Sends one HTTP/1.1 request into the app's own HTTP server without a network: the server gets one end of an
@@ -72,7 +90,7 @@ export function callInProcess(server: Server, rest: RestRequest, options: InProc
           incoming.on('error', (error) => finish(new RestCallError(error.message)));
         });
         outgoing.on('error', (error) => finish(new RestCallError(error.message)));
-        server.emit('connection', serverSide);
+        plainServerFor(server).emit('connection', serverSide);
         outgoing.end(body);
       }),
   );

@@ -1,5 +1,6 @@
 import type { JsonSchemaObject } from '../interfaces/mcp-schema.interface.js';
 import type { McpRestOperation, McpRestParameterLocation } from '../interfaces/mcp-rest-tools-options.interface.js';
+import { withReferencedDefs } from './schema-defs.js';
 
 /** Where one property of a tool's arguments goes in the REST request. */
 export interface RestArgument {
@@ -68,11 +69,9 @@ export function restToolInput(operation: McpRestOperation): { schema: JsonSchema
       body = { mode: 'nested', argument };
     }
   }
-  const schema: JsonSchemaObject = {
-    type: 'object',
-    properties,
-    ...(required.length && { required: [...new Set(required)] }),
-    ...(operation.$defs && Object.keys(operation.$defs).length && { $defs: operation.$defs }),
-  };
+  const schema = withReferencedDefs(
+    { type: 'object', properties, ...(required.length && { required: [...new Set(required)] }) },
+    operation.$defs,
+  );
   return { schema, plan: { parameters, body } };
 }

@@ -8,6 +8,7 @@ import { compileObjectSchema } from '../schema/schema.js';
 import { WRAPPED_RESULT_PROPERTY, toRestToolResult, type RestResponse } from './rest-response.js';
 import { buildRestRequest, RestArgumentError, type RestRequest } from './rest-request.js';
 import { restToolInput } from './rest-tool-input.js';
+import { withReferencedDefs } from './schema-defs.js';
 
 export const DEFAULT_REST_TIMEOUT_MS = 30_000;
 export const DEFAULT_REST_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -59,11 +60,13 @@ export function forwardedHeaders(caller: IncomingMessage | undefined, names: rea
 function outputSchemaOf(operation: McpRestOperation): JsonSchemaObject | undefined {
   const response = operation.response;
   if (!response) return undefined;
-  const defs = operation.$defs && Object.keys(operation.$defs).length ? { $defs: operation.$defs } : {};
-  if (response.type === 'object') return { ...response, ...defs };
-  const ref = typeof response.$ref === 'string' && response.$ref.startsWith('#/$defs/') ? operation.$defs?.[response.$ref.slice(8)] : undefined;
-  if (ref?.type === 'object') return { ...ref, ...defs };
-  return { type: 'object', properties: { [WRAPPED_RESULT_PROPERTY]: response }, required: [WRAPPED_RESULT_PROPERTY], ...defs };
+  const defs = operation.$defs;
+  const ref = typeof response.$ref === 'string' && response.$ref.startsWith('#/$defs/') ? defs?.[response.$ref.slice(8)] : undefined;
+  const schema =
+    response.type === 'object' ? response
+    : ref?.type === 'object' ? ref
+    : { type: 'object', properties: { [WRAPPED_RESULT_PROPERTY]: response }, required: [WRAPPED_RESULT_PROPERTY] };
+  return withReferencedDefs(schema, defs);
 }
 
 /**
