@@ -48,7 +48,7 @@ describe('tools from an OpenAPI document (fromOpenApi)', () => {
 
   it('lists the filtered operations, named by operationId, with parameters and bodies mapped and $refs resolved', async () => {
     const tools = Object.fromEntries((await client.listTools()).tools.map((tool) => [tool.name, tool]));
-    expect(Object.keys(tools).sort()).toEqual(['createPet', 'debug_big', 'debug_echo', 'debug_moved', 'debug_slow', 'find_pet', 'getPet', 'listPets']);
+    expect(Object.keys(tools).sort()).toEqual(['createPet', 'debug_big', 'debug_collide', 'debug_echo', 'debug_moved', 'debug_slow', 'find_pet', 'getPet', 'listPets']);
     expect(tools.listPets.description).toBe('List pets');
     expect(tools.listPets.inputSchema).toEqual({
       type: 'object',
@@ -67,6 +67,22 @@ describe('tools from an OpenAPI document (fromOpenApi)', () => {
     expect(tools.getPet.inputSchema).toMatchObject({ properties: { petId: { type: 'integer', description: 'Id of the pet' } }, required: ['petId'] });
     expect(tools.find_pet.description).toBe('Find one pet by its id');
     expect(tools.debug_echo.inputSchema).toMatchObject({ properties: { value: { type: 'string' }, 'x-trace': { type: 'string' } }, required: ['value'] });
+  });
+
+  it('merges path, query and body into one input without collisions (the documented rule)', async () => {
+    const tool = (await client.listTools()).tools.find((candidate) => candidate.name === 'debug_collide')!;
+    expect(tool.inputSchema).toEqual({
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        id_query: { type: 'string' },
+        body: { type: 'string' },
+        body_: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+      },
+      required: ['id', 'body_'],
+    });
+    const echo = await call('debug_collide', { id: 'p', id_query: 'q', body: 'b', body_: { id: 'in-body', name: 'n' } });
+    expect(echo.structuredContent).toEqual({ path: '/collide/p', query: '?id=q&body=b', body: { id: 'in-body', name: 'n' } });
   });
 
   it('calls the service over HTTP and returns what it returns', async () => {

@@ -1,4 +1,5 @@
 import { Controller, Get, type INestApplication, Module, Query, Req, VersioningType } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
@@ -102,6 +103,41 @@ describe.each(['express', 'fastify'] as const)('route tools: options, versioning
     const rest = await (await fetch(`${base}/reports/search?text=a+b%26c&limit=5`, { headers: { 'x-api-version': '3' } })).json();
     expect(found.structuredContent).toEqual(rest);
     expect(rest).toEqual({ text: 'a b&c', limit: '5' });
+    await client.close();
+  });
+});
+
+@Controller('stats')
+class AdminStatsController {
+  @Get()
+  @McpTool({ name: 'admin_stats' })
+  stats(@Req() req: { url: string; originalUrl?: string }) {
+    return { url: req.originalUrl ?? req.url };
+  }
+}
+
+@Module({ controllers: [AdminStatsController] })
+class AdminModule {}
+
+describe.each(['express', 'fastify'] as const)('route tools under a RouterModule path and a global prefix (%s)', (adapter) => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    @Module({ imports: [AdminModule, RouterModule.register([{ path: 'admin', module: AdminModule }]), McpModule.forRoot({ name: 'admin', version: '1.0.0' })] })
+    class RootModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [RootModule] }).compile();
+    app = adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
+    app.setGlobalPrefix('api');
+    await app.listen(0, '127.0.0.1');
+  });
+  afterAll(() => app?.close());
+
+  it('calls the route at the path Nest serves it at', async () => {
+    const client = await createMcpClient(app, { path: '/api/mcp' });
+    const tool = (await client.listTools()).tools.find((candidate) => candidate.name === 'admin_stats');
+    expect(tool?.description).toBe('GET /api/admin/stats');
+    const result = (await client.callTool({ name: 'admin_stats', arguments: {} })) as ToolResult;
+    expect(result.structuredContent).toEqual({ url: '/api/admin/stats' });
     await client.close();
   });
 });
