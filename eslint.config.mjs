@@ -18,11 +18,11 @@ const CORE_LAYERS = [
   ['registry'],
   ['auth'],
   ['operations'],
-  ['execution', 'sessions'],
+  ['execution', 'sessions', 'rest-tools'],
   ['lifecycle'],
   ['transports', 'rev-2026-07-28'],
   ['endpoint', 'health'],
-  ['discovery', 'mcp-stores.providers', 'testing'],
+  ['discovery', 'mcp-stores.providers', 'testing', 'stdio'],
   ['mcp.module'],
   ['index'],
 ];
