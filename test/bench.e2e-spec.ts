@@ -34,7 +34,7 @@ describe('npm run bench -- --smoke', () => {
 
   it('runs every kind of workload against every server and writes its results', async () => {
     const out = join(dir, 'results.json');
-    const workloads = 'call-session-sse,call-stateless-json,list-json,session-create,latency-50,idle-memory,soak';
+    const workloads = 'call-session-json,call-stateless-sse,list-json,session-create,latency-50,idle-memory,soak';
     const args = ['run', 'bench', '--', '--smoke', '--no-pin', '--no-peer-setup', '--duration', '0.5', '--workloads', workloads, '--layers', '--out', out];
     const stdout = await new Promise<string>((done, fail) => {
       execFile('npm', args, { cwd: process.cwd(), env: { ...process.env, NODE_OPTIONS: '' }, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
@@ -48,7 +48,7 @@ describe('npm run bench -- --smoke', () => {
       if (installed) expect(results.peers[peer]).toEqual(expect.objectContaining({ available: true }));
       if (results.peers[peer]?.available) expected.push(peer);
     }
-    expect(results.throughput.map((row) => row.workload)).toEqual(['call-session-sse', 'call-stateless-json', 'list-json', 'session-create']);
+    expect(results.throughput.map((row) => row.workload)).toEqual(['call-session-json', 'call-stateless-sse', 'list-json', 'session-create']);
     for (const row of [...results.throughput, ...results.latency]) {
       expect(row.errors).toBe(0);
       expect(Object.keys(row.runs).sort()).toEqual([...expected].sort());
@@ -65,6 +65,6 @@ describe('npm run bench -- --smoke', () => {
       expect(row.calls).toBeGreaterThan(0);
       expect(row.layers['our transport (@nestmcp/core: endpoint, transports, http, sessions, context, auth, lifecycle)'] > 0).toBe(row.impl !== 'raw');
     }
-    expect(stdout).toMatch(/^call-session-sse N=0: ours\/raw throughput [\d.]+x, p99 [\d.]+x; fastify\/raw [\d.]+x/m);
+    expect(stdout).toMatch(/^call-session-json N=0: ours\/raw throughput [\d.]+x, p99 [\d.]+x; fastify\/raw [\d.]+x/m);
   }, 300_000);
 });

@@ -20,6 +20,9 @@ export interface Plan {
   estimateSeconds: number;
 }
 
+/** The workloads whose servers are profiled for the "where the time goes" table (with --layers). */
+export const LAYER_WORKLOADS = ['call-session-json', 'call-stateless-json'];
+
 /** Seconds around each load run: the load process start, the sessions' handshakes, the end of the window. */
 const PER_RUN = 1;
 const SERVER_START = 5;
@@ -64,10 +67,10 @@ export function makePlan(options: BenchOptions): Plan {
   for (const nodeMajor of options.nodeVersions) groups.push(...groupsOf(nodeWorkloads, [Math.min(...options.fillers)], options, nodeMajor, NODE_IMPLS));
   const layers: Plan['layers'] = [];
   if (options.layers) {
+    // Profiled on the servers of the run, right after their closed-loop run of these workloads (warm, and before
+    // the memory probe leaves idle sessions in them), at the smallest N.
     const fillers = Math.min(...options.fillers);
-    // The tools/call workloads of the run (both when neither runs).
-    const profiled = ['call-session-json', 'call-stateless-json'].filter((name) => options.workloads.includes(name));
-    for (const name of profiled.length ? profiled : ['call-session-json', 'call-stateless-json']) {
+    for (const name of LAYER_WORKLOADS.filter((workload) => options.workloads.includes(workload))) {
       const workload = WORKLOADS.find((candidate) => candidate.name === name)!;
       for (const impl of options.servers.filter((server) => server === 'raw' || server === 'ours' || server === 'fastify')) layers.push({ impl, workload, fillers });
     }
@@ -77,7 +80,7 @@ export function makePlan(options: BenchOptions): Plan {
     seconds += SERVER_START + (group.servers.includes('fastmcp') ? 4 : 0);
     for (const workload of group.workloads) seconds += workloadSeconds(options, group, workload);
   }
-  seconds += layers.length * (SERVER_START + Math.max(1000, options.warmupMs) / 1000 + options.durationMs / 1000 + 2 * PER_RUN + 2);
+  seconds += layers.length * (Math.max(1000, options.warmupMs) / 1000 + options.durationMs / 1000 + 2 * PER_RUN + 1);
   return { groups, layers, estimateSeconds: seconds };
 }
 
@@ -93,6 +96,7 @@ export function planText(plan: Plan, options: BenchOptions): string {
     const node = group.nodeMajor ? `Node ${group.nodeMajor}` : `Node ${process.versions.node.split('.')[0]} (this one)`;
     lines.push(`${node}, ${group.key}, N=${group.fillers}: ${group.servers.join(', ')} | ${group.workloads.map((workload) => workload.name).join(', ')}`);
   }
+  if (options.layers && !plan.layers.length) lines.push(`layers: none (they profile ${LAYER_WORKLOADS.join(' or ')}, which this command does not run)`);
   if (plan.layers.length) lines.push(`layers (CPU profiles): ${plan.layers.map((item) => `${item.impl} ${item.workload.name}`).join(', ')} at N=${plan.layers[0].fillers}`);
   lines.push(`estimated time: ${minutes(plan.estimateSeconds)} (plus first-use set-up of peers and Node versions, if any)`);
   return lines.join('\n');

@@ -6,7 +6,7 @@ import { idleMemory, job, latency, log, profileLayers, soak, throughput, type Se
 import { nodeBinary } from './node-versions.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { preparePeers } from './peers.js';
-import { makePlan, minutes, planText, type Group } from './plan.js';
+import { makePlan, minutes, planText, type Group, type Plan } from './plan.js';
 import { pinned, runLoad, ServerProcess, type StartOptions } from './processes.js';
 import { consoleReport, docsSection, ratioLines, targetLines } from './report.js';
 import { summarize, type BenchResults, type Impl } from './results.js';
@@ -17,11 +17,11 @@ import { RATE_REFERENCE, WORKLOADS } from './workloads.js';
  * peers (@rekog/mcp-nest, fastmcp), same tools, same load, alternating servers run by run, medians of the runs.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const PROFILES = resolve(root, 'bench/results/profiles');
 
 function profileArgs(options: BenchOptions, impl: Impl, group: Group): string[] {
   if (!options.profile || impl !== 'ours') return [];
-  const dir = resolve(root, 'bench/results/profiles');
-  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `ours-${group.key}-n${group.fillers}-${Date.now()}.cpuprofile`];
+  return ['--cpu-prof', '--cpu-prof-dir', PROFILES, '--cpu-prof-name', `ours-${group.key}-n${group.fillers}-${Date.now()}.cpuprofile`];
 }
 
 function machine(): BenchResults['machine'] {
@@ -79,7 +79,7 @@ async function startServers(group: Group, start: StartOptions, options: BenchOpt
   return servers;
 }
 
-async function runGroup(group: Group, start: StartOptions, node: string, options: BenchOptions, results: BenchResults): Promise<void> {
+async function runGroup(group: Group, start: StartOptions, node: string, options: BenchOptions, results: BenchResults, layers: Plan['layers']): Promise<void> {
   log(`${node}, ${group.key}, N=${group.fillers}: starting ${group.servers.join(', ')}`);
   const servers = await startServers(group, start, options, results);
   try {
@@ -89,6 +89,12 @@ async function runGroup(group: Group, start: StartOptions, node: string, options
         const row = await throughput(options, servers, workload, group.fillers, node);
         results.throughput.push(row);
         if (workload.name === RATE_REFERENCE) rawMax = (row.median.raw ?? row.median.ours)?.throughput;
+        for (const item of layers.filter((candidate) => candidate.workload === workload && candidate.fillers === group.fillers && group.nodeMajor === undefined)) {
+          const server = servers[item.impl];
+          if (!server) continue;
+          mkdirSync(PROFILES, { recursive: true });
+          results.layers.push(await profileLayers(options, server, workload, group.fillers, node, PROFILES));
+        }
       } else if (workload.measure === 'latency') {
         if (rawMax === undefined) {
           // The open-loop rates are shares of the raw SDK's closed-loop maximum: measure it once if it did not run.
@@ -151,18 +157,7 @@ async function main(): Promise<number> {
     const node = binary?.version ?? process.version;
     if (!results.nodes.includes(node)) results.nodes.push(node);
     group.servers = group.servers.filter((impl) => !unavailable.has(impl));
-    await runGroup(group, { ...start, nodePath: binary?.path }, node, options, results);
-  }
-
-  const dir = resolve(root, 'bench/results/profiles');
-  if (plan.layers.length) mkdirSync(dir, { recursive: true });
-  for (const item of plan.layers) {
-    const server = await ServerProcess.start({ impl: item.impl, fillers: item.fillers, ...item.workload.server }, start);
-    try {
-      results.layers.push(await profileLayers(options, server, item.workload, item.fillers, process.version, dir));
-    } finally {
-      await server.stop();
-    }
+    await runGroup(group, { ...start, nodePath: binary?.path }, node, options, results, plan.layers);
   }
 
   results.machine.pinned = pinned();
