@@ -21,6 +21,7 @@ import { McpResponseWriter } from '../http/mcp-response-writer.js';
 import { McpEventStore } from '../stores/mcp-event-store.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
+import { protocolRequestEntry } from '../execution/protocol-request-entry.js';
 import { McpSessions, type McpSession } from '../sessions/mcp-sessions.js';
 import { McpLifecycle } from '../lifecycle/mcp-lifecycle.js';
 import { StreamableHttpTransport, type StreamableHttpTransportOptions } from './streamable-http.transport.js';
@@ -64,8 +65,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     await this.statelessPool.closeAll();
   }
 
-  /** A 2025-era POST, its message already received and checked. */
-  async post(exchange: HttpExchange, body: JSONRPCMessage): Promise<void> {
+  /** A 2025-era POST, its message already received and checked (no promise for a request in a session). */
+  post(exchange: HttpExchange, body: JSONRPCMessage): void | Promise<void> {
     if (isRequest(body) && body.method === 'initialize') return this.initialize(exchange, body);
     if (this.options.stateless) {
       if (!this.checkProtocolVersion(exchange, {})) return;
@@ -130,6 +131,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const transport = this.sessionTransport(id);
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id), transport);
     await server.connect(transport);
+    transport.requestEntry = protocolRequestEntry(server);
     await this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, callerKey });
     const stream = this.run(exchange, id, () => this.deliver(exchange, transport, message, { [MCP_SESSION_ID_HEADER]: id }));
     // A failed initialize (or one whose client left) leaves no session behind.
@@ -170,6 +172,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions);
     const { server } = this.dispatcher.createServer(undefined, transport);
     await server.connect(transport);
+    transport.requestEntry = protocolRequestEntry(server);
     return { server, transport };
   }
 

@@ -5,9 +5,16 @@ import { McpErrorCode } from '../mcp-error-codes.js';
 import type { McpEventStore } from '../stores/mcp-event-store.js';
 import type { McpResponseWriter } from '../http/mcp-response-writer.js';
 import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
+import type { McpProtocolRequestEntry } from '../execution/protocol-request-entry.js';
 
 function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown }) {
   return 'result' in message || 'error' in message;
+}
+
+/** Writes a message on a stream's response: the final one (an answer) ends it. */
+function deliverTo(stream: OutboundStream, message: JSONRPCMessage, answer: boolean, eventId?: string): void {
+  if (answer) stream.response?.finish(message, eventId);
+  else stream.response?.write(message, eventId);
 }
 
 /** Resumable SSE streams (SEP-1699): where events are kept, and the `retry` sent with priming events. */
@@ -69,6 +76,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
+  /** Where checked requests enter the connected protocol without `onmessage`'s classification (see protocolRequestEntry). */
+  requestEntry?: McpProtocolRequestEntry;
 
   /** Request id → id of the stream that carries its answer. */
   private readonly requests = new Map<RequestId, string>();
@@ -131,7 +140,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
         closeStandaloneSSEStream: () => void this.enqueue(() => this.closeStream(STANDALONE_STREAM_ID)),
       };
     }
-    this.onmessage?.(message, extra);
+    if (this.requestEntry) this.requestEntry(message, extra);
+    else this.onmessage?.(message, extra);
     return true;
   }
 
@@ -246,14 +256,10 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       stream = this.streams.get(streamId);
       if (!stream) return;
     }
+    if (!stream.resumable) return deliverTo(stream, message, response);
     const target = stream;
-    const deliver = (eventId?: string) => {
-      if (response) target.response?.finish(message, eventId);
-      else target.response?.write(message, eventId);
-    };
-    if (!target.resumable) return deliver();
     const eventId = this.resumability!.store.append(this.resumability!.key, streamId!, message);
-    return typeof eventId === 'string' ? deliver(eventId) : eventId.then(deliver);
+    return typeof eventId === 'string' ? deliverTo(target, message, response, eventId) : eventId.then((id) => deliverTo(target, message, response, id));
   }
 
   private attachStandalone(response: McpResponseWriter, resumable: boolean): boolean {
