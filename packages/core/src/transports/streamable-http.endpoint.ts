@@ -159,7 +159,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     if (!isRequest(message)) return sendEmpty(exchange.res, 202);
     const admission = this.lifecycle.admitWork();
     if (admission !== 'open') return writeRejection(exchange.res, this.lifecycle.refusal(admission, message.id));
-    const connection = await this.statelessPool.acquire();
+    const pooled = this.statelessPool.acquire();
+    const connection = pooled instanceof Promise ? await pooled : pooled;
     const stream = this.run(exchange, undefined, () => this.deliver(exchange, connection.transport, message, {}));
     if (!stream) return this.statelessPool.release(connection, message.method, false);
     const release = this.lifecycle.holdRequest(stream);

@@ -52,8 +52,8 @@ interface OutboundStream {
   readonly requestId?: RequestId;
   /** Its method: `initialize` is answered by the SDK itself, every other request by the dispatcher. */
   readonly method?: string;
-  /** Fires when the request has waited `requestTimeoutMs` for its answer. */
-  timer?: NodeJS.Timeout;
+  /** When the request has waited `requestTimeoutMs` for its answer (ms since the epoch); see `checkDeadlines`. */
+  deadline?: number;
   /** The dispatcher's handler for the request has settled. */
   settled?: boolean;
   /** The client left before the answer: the handler was cancelled, and the request counts until it settles. */
@@ -83,6 +83,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   private readonly requests = new Map<RequestId, string>();
   private readonly streams = new Map<string, OutboundStream>();
   private streamCount = 0;
+  /** The one timer of `requestTimeoutMs` (see `armDeadlines`). */
+  private deadlineTimer?: NodeJS.Timeout;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private initializeId?: RequestId;
@@ -128,7 +130,10 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     this.requests.set(message.id, streamId);
     this.streams.set(streamId, stream);
     const { requestTimeoutMs, keepAliveMs } = this.options;
-    if (requestTimeoutMs) stream.timer = setTimeout(() => this.timeOut(message.id, streamId, requestTimeoutMs), requestTimeoutMs);
+    if (requestTimeoutMs) {
+      stream.deadline = Date.now() + requestTimeoutMs;
+      if (!this.deadlineTimer) this.armDeadlines(requestTimeoutMs);
+    }
     if (keepAliveMs) response.keepAliveAfter(keepAliveMs);
     void response.done.then(() => this.detach(streamId, stream, response));
     let extra: MessageExtraInfo | undefined;
@@ -156,15 +161,40 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       this.requests.delete(requestId!);
       const stream = this.streams.get(streamId);
       this.streams.delete(streamId);
-      clearTimeout(stream?.timer);
       stream?.response?.end();
     }
+  }
+
+  /**
+   * `requestTimeoutMs`: one timer per transport rather than one per request (a timer made and cleared for every
+   * call is a noticeable part of a short one). It fires when the earliest pending deadline may be due, times out
+   * the requests past theirs, and is armed again for the next one; with nothing pending it is not armed.
+   */
+  private armDeadlines(ms: number): void {
+    this.deadlineTimer = setTimeout(() => this.checkDeadlines(), Math.max(1, ms));
+    this.deadlineTimer.unref();
+  }
+
+  private checkDeadlines(): void {
+    this.deadlineTimer = undefined;
+    const ms = this.options.requestTimeoutMs;
+    if (this.closed || !ms) return;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [id, streamId] of this.requests) {
+      const deadline = this.streams.get(streamId)?.deadline;
+      if (deadline === undefined) continue;
+      if (deadline <= now) this.timeOut(id, streamId, ms);
+      else next = Math.min(next, deadline);
+    }
+    if (next !== Infinity && !this.deadlineTimer) this.armDeadlines(next - now);
   }
 
   /** A request past its time: its handler is aborted (as if cancelled) and the caller gets an error. */
   private timeOut(id: RequestId, streamId: string, ms: number): void {
     if (this.closed || this.requests.get(id) !== streamId) return;
     const stream = this.streams.get(streamId);
+    if (stream) stream.deadline = undefined;
     if (stream?.abandoned) return this.drop(id, streamId);
     this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'timeout' } });
     void this.send({ jsonrpc: '2.0', id, error: { code: McpErrorCode.RequestTimeout, message: McpMessages.requestTimedOut(ms) } });
@@ -180,8 +210,6 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   }
 
   private drop(id: RequestId, streamId: string): void {
-    const stream = this.streams.get(streamId);
-    clearTimeout(stream?.timer);
     this.requests.delete(id);
     this.streams.delete(streamId);
   }
@@ -223,10 +251,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const { response, timer } of this.streams.values()) {
-      clearTimeout(timer);
-      response?.end();
-    }
+    clearTimeout(this.deadlineTimer);
+    for (const { response } of this.streams.values()) response?.end();
     this.streams.clear();
     this.requests.clear();
     if (this.resumable) await Promise.resolve(this.resumability!.store.deleteSession(this.resumability!.key)).catch(() => undefined);
@@ -246,7 +272,6 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       if (message.id === this.initializeId && 'result' in message) this.protocolVersion = String((message.result as { protocolVersion?: unknown }).protocolVersion);
       this.requests.delete(message.id);
       this.streams.delete(streamId!);
-      clearTimeout(stream.timer);
     } else if (!stream || (!stream.resumable && !stream.response?.canStream)) {
       // Not tied to a request, or its response cannot carry it (JSON mode, ended): the standalone stream.
       // Except progress: it only means something before the response, and on another connection it can arrive
@@ -326,7 +351,6 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'client disconnected' } });
       return;
     }
-    clearTimeout(stream.timer);
     this.streams.delete(streamId);
     if (id !== undefined) this.requests.delete(id);
   }
