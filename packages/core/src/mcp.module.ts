@@ -101,7 +101,9 @@ export class McpModule extends McpConfigurableModule implements NestModule {
 
   static override forRoot(options: McpModuleOptions): DynamicModule {
     if (!options?.name) throw new Error(McpMessages.invalidServerName());
-    return McpModule.withHealth(McpModule.withTransports(super.forRoot(options), options.transports), options.health);
+    // Options known now: a server that verifies no tokens needs no guard on its routes (one step less per request).
+    const verifiesTokens = options.auth?.jwt !== undefined || options.auth?.verifier !== undefined;
+    return McpModule.withHealth(McpModule.withTransports(super.forRoot(options), options.transports, verifiesTokens), options.health);
   }
 
   static override forRootAsync(options: McpModuleAsyncOptions): DynamicModule {
@@ -126,8 +128,9 @@ export class McpModule extends McpConfigurableModule implements NestModule {
     return path ? { ...module, controllers: [...(module.controllers ?? []), createMcpHealthController(path)] } : module;
   }
 
-  private static withTransports(module: DynamicModule, transports: McpTransportsOptions | undefined): DynamicModule {
-    return { ...module, controllers: [...(module.controllers ?? []), createMcpController(resolveStreamableHttpOptions(transports), resolveSseOptions(transports))] };
+  private static withTransports(module: DynamicModule, transports: McpTransportsOptions | undefined, authGuard = true): DynamicModule {
+    const controller = createMcpController(resolveStreamableHttpOptions(transports), resolveSseOptions(transports), authGuard);
+    return { ...module, controllers: [...(module.controllers ?? []), controller] };
   }
 
   private static mergeTransports(resolved: McpModuleOptions, staticTransports: McpTransportsOptions | undefined): McpModuleOptions {

@@ -166,7 +166,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
    * the items that need no scope.
    */
   accessOf(request: unknown): McpAccess | undefined {
-    if (!this.enabled && this.registry.scopesInUse().length === 0) return undefined;
+    if (!this.enabled && !this.registry.hasScopesInUse()) return undefined;
     return this.requestAuth(request)?.access ?? ANONYMOUS_ACCESS;
   }
 

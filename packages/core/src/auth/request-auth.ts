@@ -32,8 +32,11 @@ export function tokenAuth(token: AccessToken, principal: string): McpRequestAuth
   return { token, access: { anonymous: false, authenticated: true, scopes: new Set(token.scopes) }, principal, caller: token };
 }
 
+/** A caller nobody named (the same object for every such request: nothing to allocate per request). */
+const NOBODY: McpRequestAuth = Object.freeze({ access: UNAUTHENTICATED_ACCESS, principal: undefined });
+
 /** What the app's guards established, read through the principal mapping (`undefined`: nobody). */
 export function principalAuth(caller: McpPrincipal | undefined, principal: string | undefined): McpRequestAuth {
-  if (!caller) return { access: UNAUTHENTICATED_ACCESS, principal: undefined };
+  if (!caller) return NOBODY;
   return { access: { anonymous: false, authenticated: true, scopes: new Set(caller.scopes) }, principal, caller };
 }

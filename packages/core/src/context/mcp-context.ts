@@ -62,7 +62,7 @@ export interface McpLogger {
  * and available anywhere below it through `getMcpContext()`.
  */
 export class McpContext {
-  readonly log: McpLogger;
+  private logger?: McpLogger;
   private settled = false;
 
   constructor(
@@ -75,9 +75,15 @@ export class McpContext {
     private readonly state: McpLogFilter,
     /** Set on the 2026-07-28 path: elicit()/sample() become multi-round-trip input requests. */
     private readonly inputs?: McpClientInputs,
-  ) {
-    const send = (level: LoggingLevel) => (data: unknown, logger?: string) => this.sendLog(level, data, logger);
-    this.log = { debug: send('debug'), info: send('info'), notice: send('notice'), warning: send('warning'), error: send('error') };
+  ) {}
+
+  /** Structured logging to the client; made when a method first asks for it (most never do). */
+  get log(): McpLogger {
+    if (!this.logger) {
+      const send = (level: LoggingLevel) => (data: unknown, logger?: string) => this.sendLog(level, data, logger);
+      this.logger = { debug: send('debug'), info: send('info'), notice: send('notice'), warning: send('warning'), error: send('error') };
+    }
+    return this.logger;
   }
 
   /** Session id; `undefined` on a stateless server. */

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
-import { accepts, sendEmpty, toHttpExchange } from '../http/http-exchange.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { accepts, sendEmpty, toHttpExchange, type HttpExchange } from '../http/http-exchange.js';
 import { sendJsonRpcError, writeRejection } from '../http/mcp-rejection.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { StreamableHttpEndpoint } from '../transports/streamable-http.endpoint.js';
@@ -27,15 +28,24 @@ export class McpEndpoint {
     private readonly sse: SseEndpoint,
   ) {}
 
-  async post(request: unknown, reply: unknown): Promise<void> {
+  post(request: unknown, reply: unknown): void | Promise<void> {
     const exchange = toHttpExchange(request, reply);
     const { req, res } = exchange;
-    const needed = this.options.endpoint.jsonResponse ? ['application/json'] : ['application/json', 'text/event-stream'];
-    if (!needed.every((type) => accepts(req.headers.accept, type))) {
-      return sendJsonRpcError(res, 406, McpErrorCode.ServerError, McpMessages.notAcceptable(needed.join(' and ')));
+    const accept = req.headers.accept;
+    const sse = !this.options.endpoint.jsonResponse;
+    if (!accepts(accept, 'application/json') || (sse && !accepts(accept, 'text/event-stream'))) {
+      const needed = sse ? 'application/json and text/event-stream' : 'application/json';
+      return sendJsonRpcError(res, 406, McpErrorCode.ServerError, McpMessages.notAcceptable(needed));
     }
-    const body = await receiveMcpMessage(exchange, this.options.limits, this.auth);
+    const body = receiveMcpMessage(exchange, this.options.limits, this.auth);
+    if (body instanceof Promise) return body.then((message) => this.route(exchange, message));
+    return this.route(exchange, body);
+  }
+
+  /** Routes a received message by protocol revision. */
+  private route(exchange: HttpExchange, body: JSONRPCMessage | undefined): void | Promise<void> {
     if (!body) return;
+    const { req, res } = exchange;
     const route = classifyPost(req.headers, body, this.options.protocolVersions);
     switch (route.to) {
       case '2025-11-25':

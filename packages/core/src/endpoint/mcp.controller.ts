@@ -18,17 +18,20 @@ type Route = [name: string, decorator: MethodDecorator, handler: Handler | { all
 export function createMcpController(
   streamableHttp: ResolvedStreamableHttpOptions | undefined,
   sse?: ResolvedSseOptions,
+  /** Whether the server may verify tokens (`auth.jwt` / `auth.verifier`, or options not known yet: forRootAsync). */
+  authGuard = true,
 ): Type<unknown> {
   @Controller()
   @UseFilters(McpHttpExceptionFilter)
-  // On the class, so it covers every route of the server (a no-op when the server has no `auth`).
-  @UseGuards(McpServerAuthGuard)
   class McpController {
     constructor(
       @Inject(McpEndpoint) readonly endpoint: McpEndpoint,
       @Inject(McpHttpGate) readonly gate: McpHttpGate,
     ) {}
   }
+  // On the class, so it covers every route of the server (a no-op when the server verifies no tokens; left off
+  // when that is known up front, so Nest runs no guard step of its own for it on every request).
+  if (authGuard) UseGuards(McpServerAuthGuard)(McpController);
 
   const routes: Route[] = [];
   if (streamableHttp) {
@@ -51,11 +54,17 @@ export function createMcpController(
   }
   const prototype = McpController.prototype as unknown as Record<string, unknown>;
   for (const [name, route, handler, path] of routes) {
-    prototype[name] = async function (this: McpController, request: unknown, reply: unknown) {
-      // The gate has checked the request before the app's parsers and guards; this makes sure of it.
-      if (!(await this.gate.admitInRoute(request, reply, path))) return;
+    const serve = (controller: McpController, request: unknown, reply: unknown): void | Promise<void> => {
       if (typeof handler !== 'string') return sendEmpty(toHttpExchange(request, reply).res, 204, { allow: handler.allow });
-      return this.endpoint[handler](request, reply);
+      return controller.endpoint[handler](request, reply);
+    };
+    prototype[name] = function (this: McpController, request: unknown, reply: unknown): void | Promise<void> {
+      // The gate has checked the request before the app's parsers and guards; this makes sure of it. Known at once
+      // in the usual case (the gate saw the request), so no promise is made for it.
+      const admitted = this.gate.admitInRoute(request, reply, path);
+      if (admitted === true) return serve(this, request, reply);
+      if (admitted === false) return;
+      return admitted.then((ok) => (ok ? serve(this, request, reply) : undefined));
     };
     // Marks the route for McpHttpGate: Fastify reads it as route config, and Nest copies it onto the handler it
     // registers on every platform, where McpServedRoutes finds it in Express's router.

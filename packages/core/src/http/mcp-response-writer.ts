@@ -2,6 +2,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { isResponseClosed } from './http-exchange.js';
 import { byteLength, jsonRpcChunks } from './json-rpc-text.js';
+import { sharedDelayGroup, type DelayGroup } from './delay-group.js';
 
 export const SSE_HEADERS: OutgoingHttpHeaders = {
   'content-type': 'text/event-stream',
@@ -11,6 +12,10 @@ export const SSE_HEADERS: OutgoingHttpHeaders = {
 };
 
 const KEEP_ALIVE = ': keep-alive\n\n';
+
+function keepAliveDue(writer: McpResponseWriter): void {
+  writer.startKeepAliveNow();
+}
 
 /** One SSE frame carrying a JSON-RPC message, as chunks (cached list results stay the bytes they were cached as). */
 export function sseFrame(message: JSONRPCMessage, eventId?: string): (string | Buffer)[] {
@@ -37,7 +42,8 @@ export class McpResponseWriter {
   private ended = false;
   private cursor = false;
   private keepAlive?: NodeJS.Timeout;
-  private keepAliveStart?: NodeJS.Timeout;
+  private keepAliveStart?: DelayGroup<McpResponseWriter>;
+  private keepAliveMs = 0;
   private resolveDone!: (message: JSONRPCMessage | undefined) => void;
   /** The final message written, or `undefined` when the response ended without one (client gone, aborted). */
   readonly done = new Promise<JSONRPCMessage | undefined>((resolve) => (this.resolveDone = resolve));
@@ -50,7 +56,8 @@ export class McpResponseWriter {
     private readonly maxBufferBytes = 0,
   ) {
     if (isResponseClosed(res)) this.settle(undefined);
-    else res.once('close', () => this.settle(undefined));
+    // `on`, not `once`: a response closes once, and once() would wrap the listener for every response.
+    else res.on('close', () => this.settle(undefined));
   }
 
   /** Whether intermediate messages (progress, logs, server requests) can go on this response. */
@@ -86,13 +93,19 @@ export class McpResponseWriter {
    */
   keepAliveAfter(ms: number): void {
     if (this.mode !== 'sse' || this.ended) return;
-    this.keepAliveStart = setTimeout(() => {
-      if (this.ended) return;
-      this.ensureOpen();
-      this.send(KEEP_ALIVE);
-      this.startKeepAlive(ms);
-    }, ms);
-    this.keepAliveStart.unref();
+    // One timer for every response waiting with this delay (most are answered long before it).
+    this.keepAliveMs = ms;
+    this.keepAliveStart = sharedDelayGroup('keep-alive', ms, keepAliveDue);
+    this.keepAliveStart.add(this);
+  }
+
+  /** No answer after the keep-alive delay: opens the stream and keeps it alive. */
+  startKeepAliveNow(): void {
+    this.keepAliveStart = undefined;
+    if (this.ended) return;
+    this.ensureOpen();
+    this.send(KEEP_ALIVE);
+    this.startKeepAlive(this.keepAliveMs);
   }
 
   /** Writes an intermediate message; false when the response cannot carry it. */
@@ -190,7 +203,7 @@ export class McpResponseWriter {
 
   private settle(message: JSONRPCMessage | undefined): void {
     if (this.keepAlive) clearInterval(this.keepAlive);
-    if (this.keepAliveStart) clearTimeout(this.keepAliveStart);
+    this.keepAliveStart?.delete(this);
     if (this.ended) return;
     this.ended = true;
     this.resolveDone(message);

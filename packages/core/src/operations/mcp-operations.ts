@@ -142,7 +142,9 @@ export class McpOperations {
     const name = String(params.name);
     const tool = this.registry.getTool(name);
     if (!tool) throw new McpOperationError(McpErrorCode.InvalidParams, McpMessages.unknownTool(name));
-    const validated = await tool.input.validate(params.arguments ?? {});
+    // Validators are synchronous but for DTOs: no promise is awaited for the others.
+    const validation = tool.input.validate(params.arguments ?? {});
+    const validated = validation instanceof Promise ? await validation : validation;
     if (!validated.ok) return toolErrorResult(McpMessages.invalidToolArguments(tool.name, validated.error));
     let value: unknown;
     try {

@@ -235,6 +235,16 @@ export class McpRegistry {
     return [...new Set(lists.flatMap((list) => list.scopes()))].sort();
   }
 
+  /** Whether any tool, resource, template or prompt declares scopes (asked on every request: no array is built). */
+  hasScopesInUse(): boolean {
+    return (
+      this.toolList.scopes().length > 0 ||
+      this.resourceList.scopes().length > 0 ||
+      this.templateList.scopes().length > 0 ||
+      this.promptList.scopes().length > 0
+    );
+  }
+
   /** Whether anything is `@McpPublic()` (then callers without a token may connect and use those items). */
   hasPublicEntries(): boolean {
     const all = [this.tools.values(), this.resources.values(), this.templates.values(), this.prompts.values()];

@@ -8,28 +8,29 @@ import { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
 import type { ResolvedMcpLimits } from '../options/mcp-limits.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 
-/** The body of an MCP POST: the one the MCP gate or the platform's parser left, else read here up to `limit`. */
-async function readMcpBody(exchange: HttpExchange, limit: number): Promise<BodyOutcome> {
-  const body = parsedBody(exchange.request);
-  return body === undefined ? readJsonBody(exchange.req, limit) : { ok: true, value: body };
-}
-
 /**
  * The one JSON-RPC message a POST carries, checked the same way on every transport: JSON content type (415),
  * body size and JSON syntax, one message of a shape the protocol takes, nesting depth, and what the caller may
- * send (401/403). On any failure the JSON-RPC error is written and `undefined` returned.
+ * send (401/403). On any failure the JSON-RPC error is written and `undefined` returned. Synchronous when the MCP
+ * gate or the platform's parser has read the body already (the usual case): no promise per request for it.
  */
-export async function receiveMcpMessage(
+export function receiveMcpMessage(
   exchange: HttpExchange,
   limits: ResolvedMcpLimits,
   auth: McpAuthenticator,
-): Promise<JSONRPCMessage | undefined> {
+): JSONRPCMessage | undefined | Promise<JSONRPCMessage | undefined> {
   const { req, res } = exchange;
   if (!isJsonContentType(req.headers['content-type'])) {
     sendJsonRpcError(res, 415, McpErrorCode.ServerError, McpMessages.unsupportedMediaType());
     return undefined;
   }
-  const read = await readMcpBody(exchange, limits.maxBodyBytes);
+  const body = parsedBody(exchange.request);
+  if (body !== undefined) return checkMessage(exchange, limits, auth, { ok: true, value: body });
+  return readJsonBody(req, limits.maxBodyBytes).then((read) => checkMessage(exchange, limits, auth, read));
+}
+
+function checkMessage(exchange: HttpExchange, limits: ResolvedMcpLimits, auth: McpAuthenticator, read: BodyOutcome): JSONRPCMessage | undefined {
+  const { res } = exchange;
   if (!read.ok) {
     sendJsonRpcError(res, read.status, read.code, read.message);
     return undefined;

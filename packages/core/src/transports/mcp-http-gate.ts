@@ -140,9 +140,13 @@ export class McpHttpGate {
    * (an app that reads bodies or routes in a way the gate did not foresee), the same checks, done here.
    * Resolves `false` when it has answered the request.
    */
-  async admitInRoute(request: unknown, reply: unknown, declared: string): Promise<boolean> {
+  admitInRoute(request: unknown, reply: unknown, declared: string): boolean | Promise<boolean> {
     const req = ((request as { raw?: IncomingMessage }).raw ?? request) as IncomingMessage;
     if (servedRouteOf(req)) return true;
+    return this.gateInRoute(request, reply, req, declared);
+  }
+
+  private async gateInRoute(request: unknown, reply: unknown, req: IncomingMessage, declared: string): Promise<boolean> {
     const res = ((reply as { raw?: ServerResponse }).raw ?? reply) as ServerResponse;
     if (!this.warnedLateGate) {
       this.warnedLateGate = true;

@@ -43,9 +43,9 @@ export class McpStatelessPool {
     return this.idle.length;
   }
 
-  acquire(): Promise<McpStatelessConnection> {
-    const connection = this.idle.pop();
-    return connection ? Promise.resolve(connection) : this.open();
+  /** An idle connection at once (no promise made for it), else a new one. */
+  acquire(): McpStatelessConnection | Promise<McpStatelessConnection> {
+    return this.idle.pop() ?? this.open();
   }
 
   /** Hands a connection back after its request: `answered` is false when it ended without a response. */

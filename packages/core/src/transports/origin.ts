@@ -71,7 +71,26 @@ export function requestProtocol(req: IncomingMessage, trustProxy: boolean): 'htt
   return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
 }
 
-function parseHost(host: string, protocol: string): { hostname: string; port: string } | undefined {
+type ParsedHost = { readonly hostname: string; readonly port: string } | undefined;
+
+/** Parsed Host values, by scheme and value: a client sends the same few on every request (bounded, starts over when full). */
+const parsedHosts = new Map<string, ParsedHost>();
+const MAX_PARSED_HOSTS = 256;
+const MAX_CACHED_HOST_LENGTH = 262;
+
+/** A Host value as the WHATWG URL parser reads it (cached: `new URL()` on every request is a noticeable cost). */
+function parseHost(host: string, protocol: string): ParsedHost {
+  const key = `${protocol} ${host}`;
+  const cached = parsedHosts.get(key);
+  if (cached !== undefined || parsedHosts.has(key)) return cached;
+  const parsed = parseHostUncached(host, protocol);
+  if (host.length > MAX_CACHED_HOST_LENGTH) return parsed;
+  if (parsedHosts.size >= MAX_PARSED_HOSTS) parsedHosts.clear();
+  parsedHosts.set(key, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function parseHostUncached(host: string, protocol: string): ParsedHost {
   try {
     const url = new URL(`${protocol}://${host}`);
     if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) return undefined;

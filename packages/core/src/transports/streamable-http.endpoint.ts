@@ -23,6 +23,7 @@ import { McpEventStore } from '../stores/mcp-event-store.js';
 import type { McpSessionRecord } from '../stores/mcp-session-store.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
+import { protocolRequestEntry } from '../execution/protocol-request-entry.js';
 import { McpSessions, type McpSession } from '../sessions/mcp-sessions.js';
 import { McpLifecycle } from '../lifecycle/mcp-lifecycle.js';
 import { StreamableHttpTransport, type StreamableHttpTransportOptions } from './streamable-http.transport.js';
@@ -67,8 +68,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     await this.statelessPool.closeAll();
   }
 
-  /** A 2025-era POST, its message already received and checked. */
-  async post(exchange: HttpExchange, body: JSONRPCMessage): Promise<void> {
+  /** A 2025-era POST, its message already received and checked (no promise for a request in a session). */
+  post(exchange: HttpExchange, body: JSONRPCMessage): void | Promise<void> {
     if (isRequest(body) && body.method === 'initialize') return this.initialize(exchange, body);
     if (this.options.stateless) {
       if (!this.checkProtocolVersion(exchange, {})) return;
@@ -133,6 +134,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const transport = this.sessionTransport(id);
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id), transport);
     await server.connect(transport);
+    transport.requestEntry = protocolRequestEntry(server);
     const { params } = parsed.data;
     // The version the SDK's initialize will answer (the client's if supported, else the latest): in the record
     // before the answer leaves, so the client's next request may go to another process.
@@ -173,6 +175,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id, record), transport);
     await server.connect(transport);
     transport.restore({ protocolVersion: protocolVersion!, capabilities: clientCapabilities ?? {}, clientInfo: clientInfo ?? { name: 'unknown', version: '0' } });
+    transport.requestEntry = protocolRequestEntry(server);
     return this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, restored: record });
   }
 
@@ -181,7 +184,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     if (!isRequest(message)) return sendEmpty(exchange.res, 202);
     const admission = this.lifecycle.admitWork();
     if (admission !== 'open') return writeRejection(exchange.res, this.lifecycle.refusal(admission, message.id));
-    const connection = await this.statelessPool.acquire();
+    const pooled = this.statelessPool.acquire();
+    const connection = pooled instanceof Promise ? await pooled : pooled;
     const stream = this.run(exchange, undefined, () => this.deliver(exchange, connection.transport, message, {}));
     if (!stream) return this.statelessPool.release(connection, message.method, false);
     const release = this.lifecycle.holdRequest(stream);
@@ -194,6 +198,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions);
     const { server } = this.dispatcher.createServer(undefined, transport);
     await server.connect(transport);
+    transport.requestEntry = protocolRequestEntry(server);
     return { server, transport };
   }
 

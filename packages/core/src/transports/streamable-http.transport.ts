@@ -8,9 +8,16 @@ import type { McpTransportRelay } from '../sessions/mcp-session-relay.js';
 import { RelayedRequestIds } from './relayed-request-ids.js';
 import type { McpResponseWriter } from '../http/mcp-response-writer.js';
 import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
+import type { McpProtocolRequestEntry } from '../execution/protocol-request-entry.js';
 
 function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown }) {
   return 'result' in message || 'error' in message;
+}
+
+/** Writes a message on a stream's response: the final one (an answer) ends it. */
+function deliverTo(stream: OutboundStream, message: JSONRPCMessage, answer: boolean, eventId?: string): void {
+  if (answer) stream.response?.finish(message, eventId);
+  else stream.response?.write(message, eventId);
 }
 
 /** Resumable SSE streams (SEP-1699): where events are kept, and the `retry` sent with priming events. */
@@ -51,8 +58,8 @@ interface OutboundStream {
   readonly requestId?: RequestId;
   /** Its method: `initialize` is answered by the SDK itself, every other request by the dispatcher. */
   readonly method?: string;
-  /** Fires when the request has waited `requestTimeoutMs` for its answer. */
-  timer?: NodeJS.Timeout;
+  /** When the request has waited `requestTimeoutMs` for its answer (ms since the epoch); see `checkDeadlines`. */
+  deadline?: number;
   /** The dispatcher's handler for the request has settled. */
   settled?: boolean;
   /** The client left before the answer: the handler was cancelled, and the request counts until it settles. */
@@ -75,11 +82,15 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
+  /** Where checked requests enter the connected protocol without `onmessage`'s classification (see protocolRequestEntry). */
+  requestEntry?: McpProtocolRequestEntry;
 
   /** Request id → id of the stream that carries its answer. */
   private readonly requests = new Map<RequestId, string>();
   private readonly streams = new Map<string, OutboundStream>();
   private streamCount = 0;
+  /** The one timer of `requestTimeoutMs` (see `armDeadlines`). */
+  private deadlineTimer?: NodeJS.Timeout;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private initializeId?: RequestId;
@@ -174,7 +185,10 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     this.requests.set(message.id, streamId);
     this.streams.set(streamId, stream);
     const { requestTimeoutMs, keepAliveMs } = this.options;
-    if (requestTimeoutMs) stream.timer = setTimeout(() => this.timeOut(message.id, streamId, requestTimeoutMs), requestTimeoutMs);
+    if (requestTimeoutMs) {
+      stream.deadline = Date.now() + requestTimeoutMs;
+      if (!this.deadlineTimer) this.armDeadlines(requestTimeoutMs);
+    }
     if (keepAliveMs) response.keepAliveAfter(keepAliveMs);
     void response.done.then(() => this.detach(streamId, stream, response));
     let extra: MessageExtraInfo | undefined;
@@ -186,7 +200,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
         closeStandaloneSSEStream: () => void this.enqueue(() => this.closeStream(STANDALONE_STREAM_ID)),
       };
     }
-    this.onmessage?.(message, extra);
+    if (this.requestEntry) this.requestEntry(message, extra);
+    else this.onmessage?.(message, extra);
     return true;
   }
 
@@ -207,15 +222,40 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       this.requests.delete(requestId!);
       const stream = this.streams.get(streamId);
       this.streams.delete(streamId);
-      clearTimeout(stream?.timer);
       stream?.response?.end();
     }
+  }
+
+  /**
+   * `requestTimeoutMs`: one timer per transport rather than one per request (a timer made and cleared for every
+   * call is a noticeable part of a short one). It fires when the earliest pending deadline may be due, times out
+   * the requests past theirs, and is armed again for the next one; with nothing pending it is not armed.
+   */
+  private armDeadlines(ms: number): void {
+    this.deadlineTimer = setTimeout(() => this.checkDeadlines(), Math.max(1, ms));
+    this.deadlineTimer.unref();
+  }
+
+  private checkDeadlines(): void {
+    this.deadlineTimer = undefined;
+    const ms = this.options.requestTimeoutMs;
+    if (this.closed || !ms) return;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [id, streamId] of this.requests) {
+      const deadline = this.streams.get(streamId)?.deadline;
+      if (deadline === undefined) continue;
+      if (deadline <= now) this.timeOut(id, streamId, ms);
+      else next = Math.min(next, deadline);
+    }
+    if (next !== Infinity && !this.deadlineTimer) this.armDeadlines(next - now);
   }
 
   /** A request past its time: its handler is aborted (as if cancelled) and the caller gets an error. */
   private timeOut(id: RequestId, streamId: string, ms: number): void {
     if (this.closed || this.requests.get(id) !== streamId) return;
     const stream = this.streams.get(streamId);
+    if (stream) stream.deadline = undefined;
     if (stream?.abandoned) return this.drop(id, streamId);
     this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'timeout' } });
     void this.send({ jsonrpc: '2.0', id, error: { code: McpErrorCode.RequestTimeout, message: McpMessages.requestTimedOut(ms) } });
@@ -231,8 +271,6 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   }
 
   private drop(id: RequestId, streamId: string): void {
-    const stream = this.streams.get(streamId);
-    clearTimeout(stream?.timer);
     this.requests.delete(id);
     this.streams.delete(streamId);
   }
@@ -276,10 +314,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const { response, timer } of this.streams.values()) {
-      clearTimeout(timer);
-      response?.end();
-    }
+    clearTimeout(this.deadlineTimer);
+    for (const { response } of this.streams.values()) response?.end();
     this.streams.clear();
     this.requests.clear();
     if (this.resumable) await Promise.resolve(this.resumability!.store.deleteSession(this.resumability!.key)).catch(() => undefined);
@@ -299,7 +335,6 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       if (message.id === this.initializeId && 'result' in message) this.protocolVersion = String((message.result as { protocolVersion?: unknown }).protocolVersion);
       this.requests.delete(message.id);
       this.streams.delete(streamId!);
-      clearTimeout(stream.timer);
     } else if (!stream || (!stream.resumable && !stream.response?.canStream)) {
       // Not tied to a request, or its response cannot carry it (JSON mode, ended): the standalone stream.
       // Except progress: it only means something before the response, and on another connection it can arrive
@@ -310,14 +345,10 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       // With a shared bus, the standalone stream may be held by another process's connection of the session.
       if (!stream) return void (this.relay && !relayed && this.relay.send({ type: 'to-client', message }));
     }
+    if (!stream.resumable) return deliverTo(stream, message, response);
     const target = stream;
-    const deliver = (eventId?: string) => {
-      if (response) target.response?.finish(message, eventId);
-      else target.response?.write(message, eventId);
-    };
-    if (!target.resumable) return deliver();
     const eventId = this.resumability!.store.append(this.resumability!.key, streamId!, message);
-    return typeof eventId === 'string' ? deliver(eventId) : eventId.then(deliver);
+    return typeof eventId === 'string' ? deliverTo(target, message, response, eventId) : eventId.then((id) => deliverTo(target, message, response, id));
   }
 
   private attachStandalone(response: McpResponseWriter, resumable: boolean): boolean {
@@ -385,7 +416,6 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'client disconnected' } });
       return;
     }
-    clearTimeout(stream.timer);
     this.streams.delete(streamId);
     if (id !== undefined) this.requests.delete(id);
   }

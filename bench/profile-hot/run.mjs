@@ -1,0 +1,160 @@
+// Hot-path measurement (bench/NOTES-hot-path.md): CPU time of the server process per tools/call over a fixed
+// number of requests (process.cpuUsage deltas, read over IPC), for ours and the raw SDK, alternating, medians.
+// Wall-clock throughput on a shared machine is noise; CPU per request of a pinned server is much steadier.
+//   node bench/profile-hot/run.mjs --impl ours,raw --mode session --json --n 0 --requests 4000 --runs 3
+//   --sse (SSE answers), --mode stateless, --platform fastify, --prefix api, --cpu-prof <dir>
+//   --valgrind: run the server under callgrind and report instructions per request (slow: use few requests)
+import { fork, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from 'undici';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const flag = (name) => args.includes(`--${name}`);
+const impls = opt('impl', 'ours,raw').split(',');
+const mode = opt('mode', 'session');
+const json = !flag('sse');
+const fillers = Number(opt('n', '0'));
+const requests = Number(opt('requests', '4000'));
+const warmup = Number(opt('warmup', String(Math.min(2000, requests))));
+const runs = Number(opt('runs', '3'));
+const conns = Number(opt('conns', '16'));
+const platform = opt('platform', 'express');
+const prefix = opt('prefix', '');
+const cpuProf = opt('cpu-prof', '');
+const valgrind = flag('valgrind');
+const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+
+function startServer(impl) {
+  const config = { impl, stateless: mode === 'stateless', json, fillers, platform, prefix };
+  const execArgv = ['--expose-gc'];
+  if (cpuProf) {
+    mkdirSync(cpuProf, { recursive: true });
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${impl}-${mode}-${json ? 'json' : 'sse'}-${fillers}-${Date.now()}.cpuprofile`);
+  }
+  let options = { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+  if (valgrind || pin) {
+    const pre = [];
+    if (pin) pre.push('taskset', '-c', '0');
+    if (valgrind) pre.push('valgrind', '--tool=callgrind', `--callgrind-out-file=/tmp/hot-callgrind.%p`, '--instr-atstart=no', '--dump-instr=no', '-q');
+    options = { ...options, execPath: pre[0], execArgv: [...pre.slice(1), process.execPath, ...execArgv] };
+  }
+  const child = fork(join(here, 'server.mjs'), [JSON.stringify(config)], options);
+  const ask = (message) =>
+    new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+      if (message) child.send(message);
+    });
+  return ask().then((ready) => ({ child, port: ready.port, ask }));
+}
+
+const INIT = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'hot', version: '1' } } };
+
+async function post(client, path, body, sessionId) {
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
+  if (sessionId) headers['mcp-session-id'] = sessionId;
+  const response = await client.request({ path, method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await response.body.text();
+  return { status: response.statusCode, text, sessionId: response.headers['mcp-session-id'] };
+}
+
+function answerOf(text) {
+  const data = text.startsWith('{') ? text : text.split('\n').find((line) => line.startsWith('data: {'))?.slice(6);
+  return data ? JSON.parse(data) : undefined;
+}
+
+async function drive(port, count, connections) {
+  const path = prefix ? `/${prefix}/mcp` : '/mcp';
+  let sent = 0;
+  let errors = 0;
+  await Promise.all(
+    connections.map(async (conn, index) => {
+      while (sent < count) {
+        const seq = sent++;
+        const response = await post(conn.client, path, { jsonrpc: '2.0', id: seq + 1, method: 'tools/call', params: { name: 'add', arguments: { a: seq, b: index } } }, conn.sessionId);
+        const answer = response.status === 200 ? answerOf(response.text) : undefined;
+        if (answer?.id !== seq + 1 || answer.result?.content?.[0]?.text !== String(seq + index)) {
+          if (errors++ < 3) console.error('bad answer', response.status, response.text.slice(0, 300));
+        }
+      }
+    }),
+  );
+  return errors;
+}
+
+async function measure(impl) {
+  const server = await startServer(impl);
+  const path = prefix ? `/${prefix}/mcp` : '/mcp';
+  const connections = [];
+  for (let i = 0; i < conns; i++) {
+    const client = new Client(`http://127.0.0.1:${server.port}`, { pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 600_000, bodyTimeout: 600_000 });
+    let sessionId;
+    if (mode === 'session') {
+      const init = await post(client, path, INIT);
+      sessionId = init.sessionId;
+      await post(client, path, { jsonrpc: '2.0', method: 'notifications/initialized' }, sessionId);
+    }
+    connections.push({ client, sessionId });
+  }
+  let errors = await drive(server.port, warmup, connections);
+  if (valgrind) {
+    spawnSync('callgrind_control', ['-i', 'on', String(server.child.pid)], { stdio: 'ignore' });
+    spawnSync('callgrind_control', ['-z', String(server.child.pid)], { stdio: 'ignore' });
+  }
+  const before = await server.ask({ cmd: 'cpu', gc: true });
+  errors += await drive(server.port, requests, connections);
+  const after = await server.ask({ cmd: 'cpu' });
+  let instructions;
+  if (valgrind) {
+    // Dump the counts collected since the zeroing (the measured requests only) and read the file's totals.
+    spawnSync('callgrind_control', ['-d', 'measured', String(server.child.pid)], { stdio: 'ignore' });
+    spawnSync('callgrind_control', ['-i', 'off', String(server.child.pid)], { stdio: 'ignore' });
+    let dumps = [];
+    for (let tries = 0; tries < 120 && instructions === undefined; tries++) {
+      dumps = readdirSync('/tmp').filter((name) => name.startsWith(`hot-callgrind.${server.child.pid}.`));
+      for (const name of dumps) {
+        const match = /^(?:totals|summary):\s*(\d+)/m.exec(readFileSync(join('/tmp', name), 'utf8'));
+        if (match) instructions = Number(match[1]);
+      }
+      if (instructions === undefined) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    for (const name of dumps) unlinkSync(join('/tmp', name));
+    if (!instructions) console.error('no callgrind totals in', dumps);
+  }
+  await Promise.all(connections.map((conn) => conn.client.close()));
+  server.child.send({ cmd: 'stop' });
+  await new Promise((resolve) => server.child.once('exit', resolve));
+  const user = after.cpu.user - before.cpu.user;
+  const system = after.cpu.system - before.cpu.system;
+  return { impl, usPerReq: (user + system) / requests, userUs: user / requests, sysUs: system / requests, instrPerReq: instructions && instructions / requests, errors };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const results = Object.fromEntries(impls.map((impl) => [impl, []]));
+for (let run = 0; run < runs; run++) {
+  for (const impl of impls) {
+    const result = await measure(impl);
+    results[impl].push(result);
+    console.error(`  run ${run + 1} ${impl}: ${result.usPerReq.toFixed(1)} µs/req (user ${result.userUs.toFixed(1)}, sys ${result.sysUs.toFixed(1)})${result.instrPerReq ? `, ${Math.round(result.instrPerReq)} instr/req` : ''}, errors ${result.errors}`);
+  }
+}
+const label = `${platform} ${mode} ${json ? 'json' : 'sse'} N=${fillers}${prefix ? ` prefix=${prefix}` : ''}`;
+const summary = {};
+for (const impl of impls) {
+  // Contention on a shared machine only ever adds CPU time: the least of the runs is the steadiest figure.
+  const values = results[impl].map((r) => r.usPerReq);
+  summary[impl] = Math.min(...values);
+  const instr = results[impl].map((r) => r.instrPerReq).filter(Boolean);
+  console.log(`${label} ${impl}: ${summary[impl].toFixed(1)} µs/req CPU (least of ${runs}; median ${median(values).toFixed(1)})${instr.length ? `, ${Math.round(median(instr))} instr/req` : ''}`);
+}
+if (summary.ours && summary.raw) console.log(`${label} raw/ours CPU ratio: ${(summary.raw / summary.ours).toFixed(2)}x`);
+if (summary.ours && summary.base) console.log(`${label} ours/base CPU: ${((summary.ours / summary.base - 1) * 100).toFixed(1)}%`);
+if (Object.values(results).flat().some((r) => r.errors > 0)) process.exitCode = 1;
