@@ -75,7 +75,12 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
       if (!this.checkProtocolVersion(exchange, {})) return;
       return this.serveStateless(exchange, body);
     }
-    const session = await this.findSession(exchange, isRequest(body) ? body.id : null);
+    const found = this.findSession(exchange, isRequest(body) ? body.id : null);
+    if (found instanceof Promise) return found.then((session) => this.postInSession(exchange, body, session));
+    this.postInSession(exchange, body, found);
+  }
+
+  private postInSession(exchange: HttpExchange, body: JSONRPCMessage, session: McpSession | undefined): void {
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
     if (isRequest(body) && !this.lifecycle.admitStream(session.transport)) {
@@ -238,21 +243,33 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
    * The session named by Mcp-Session-Id (held here, or rebuilt from a shared store); answers 400 (missing), 404
    * (unknown or ended) or 503 (the shared store cannot be reached) otherwise.
    */
-  private async findSession(exchange: HttpExchange, requestId: JSONRPCRequest['id'] | null = null): Promise<McpSession | undefined> {
+  /**
+   * The session the request names, or undefined once the refusal is written (400 without an id, 404 unknown or
+   * another principal's, 503 when the shared store cannot be reached). At once when the session is held here (the
+   * hot path: no promise); a promise only when it must be looked up in a shared store.
+   */
+  private findSession(exchange: HttpExchange, requestId: JSONRPCRequest['id'] | null = null): McpSession | undefined | Promise<McpSession | undefined> {
     const id = headerValue(exchange.req.headers[MCP_SESSION_ID_HEADER]);
     if (!id) {
       sendJsonRpcError(exchange.res, 400, McpErrorCode.ServerError, McpMessages.sessionIdRequired());
       return undefined;
     }
-    let session: McpSession | undefined;
-    try {
-      // Another principal's session is answered exactly like an unknown one: it learns nothing.
-      const found = this.sessions.find(id, this.auth.principalOf(exchange.request));
-      session = found instanceof Promise ? await found : found;
-    } catch {
+    const storeDown = (): undefined => {
       writeRejection(exchange.res, this.lifecycle.storeRefusal(requestId));
       return undefined;
+    };
+    let found: McpSession | undefined | Promise<McpSession | undefined>;
+    try {
+      // Another principal's session is answered exactly like an unknown one: it learns nothing.
+      found = this.sessions.find(id, this.auth.principalOf(exchange.request));
+    } catch {
+      return storeDown();
     }
+    if (found instanceof Promise) return found.then((session) => this.foundOr404(exchange, session), storeDown);
+    return this.foundOr404(exchange, found);
+  }
+
+  private foundOr404(exchange: HttpExchange, session: McpSession | undefined): McpSession | undefined {
     if (!session) sendJsonRpcError(exchange.res, 404, McpErrorCode.SessionNotFound, McpMessages.sessionNotFound());
     return session;
   }
