@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Client as ClientV2 } from '@modelcontextprotocol/client';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { McpModule } from '@nestmcp/core';
 import { createMcpTestClient, McpToolCallError, type McpTestClient } from '@nestmcp/core/testing';
@@ -136,7 +137,7 @@ describe('createMcpTestClient, 2026-07-28 (the SDK v2 client)', () => {
   afterAll(() => moduleRef.close());
 
   it('in memory: every helper', async () => {
-    const mcp = await createMcpTestClient(moduleRef, { protocolVersion: '2026-07-28', headers: { 'x-tenant': 'modern' } });
+    const mcp = await createMcpTestClient<ClientV2>(moduleRef, { protocolVersion: '2026-07-28', headers: { 'x-tenant': 'modern' } });
     expect(mcp.client.getNegotiatedProtocolVersion?.()).toBe('2026-07-28');
     expect(await mcp.callTool('add', { a: 1, b: 2 })).toEqual({ sum: 3 });
     await expect(mcp.callTool('fail')).rejects.toThrow('it broke');

@@ -48,7 +48,7 @@ describe('interop: MCP Inspector CLI', () => {
 
     it('lists tools', async () => {
       const result = (await inspector(url, 'http', ['--method', 'tools/list'])) as { tools: { name: string }[] };
-      expect(result.tools.map((tool) => tool.name).sort()).toEqual(['create_note', 'note_stats', 'reindex_notes', 'search_notes']);
+      expect(result.tools.map((tool) => tool.name).sort()).toEqual(['create_note', 'note_stats', 'reindex_notes', 'rest_create_note', 'rest_get_note', 'rest_list_notes', 'search_notes']);
     });
 
     it('calls a tool', async () => {

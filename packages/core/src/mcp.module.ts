@@ -6,10 +6,12 @@ import { McpMessages } from './mcp.messages.js';
 import type { McpModuleAsyncOptions, McpModuleOptions, McpTransportsOptions } from './interfaces/mcp-options.interface.js';
 import type { McpHealthOptions } from './interfaces/mcp-limits.interface.js';
 import { McpExplorer } from './discovery/mcp.explorer.js';
+import { McpRouteToolsExplorer } from './discovery/mcp-route-tools.explorer.js';
 import { McpMetadataAccessor } from './discovery/mcp-metadata.accessor.js';
 import { McpRegistry } from './registry/mcp-registry.js';
 import { McpDispatcher } from './execution/mcp-dispatcher.js';
 import { McpHandlerInvoker } from './execution/mcp-handler-invoker.js';
+import { McpGlobalEnhancerHints } from './execution/mcp-global-enhancer-hints.js';
 import { McpOperations } from './operations/mcp-operations.js';
 import { McpResolvedOptions } from './options/mcp-resolved-options.js';
 import { resolveSseOptions, resolveStreamableHttpOptions } from './options/transport-options.js';
@@ -54,7 +56,10 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     McpMetadataAccessor,
     McpRegistry,
     McpHandlerInvoker,
+    McpGlobalEnhancerHints,
     McpExplorer,
+    // Tools from the app's routes and from OpenAPI documents (none unless asked for)
+    McpRouteToolsExplorer,
     // The core of operations and each revision's glue
     McpOperations,
     McpDispatcher,

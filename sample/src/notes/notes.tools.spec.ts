@@ -1,18 +1,18 @@
 import 'reflect-metadata';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { McpModule } from '@nestmcp/core';
 import { createMcpTestClient, type McpTestClient } from '@nestmcp/core/testing';
 import { NotesModule } from './notes.module.js';
 import { NotesService } from './notes.service.js';
 
 // Unit-style: the notes tools in memory (no port), through the same pipeline as HTTP (validation, guards, pipes).
+// NotesModule brings the open server it serves (notes/open-server.ts).
 describe('notes tools (in memory)', () => {
   let moduleRef: TestingModule;
   let mcp: McpTestClient;
 
   beforeEach(async () => {
     moduleRef = await Test.createTestingModule({
-      imports: [NotesModule, McpModule.forRoot({ name: 'notes', version: '1.0.0' })],
+      imports: [NotesModule],
     }).compile();
     await moduleRef.init();
     mcp = await createMcpTestClient(moduleRef);
@@ -44,7 +44,7 @@ describe('notes tools (in memory)', () => {
   it('runs the tool on an overridden service', async () => {
     await mcp.close();
     await moduleRef.close();
-    moduleRef = await Test.createTestingModule({ imports: [NotesModule, McpModule.forRoot({ name: 'notes', version: '1.0.0' })] })
+    moduleRef = await Test.createTestingModule({ imports: [NotesModule] })
       .overrideProvider(NotesService)
       .useValue({ search: () => [{ id: '42', title: 'Stubbed', body: '', tags: [] }], all: () => [], ids: () => [] })
       .compile();

@@ -50,7 +50,7 @@ describe('McpAuthenticator', () => {
     expect(fromGuards.verifiesTokens).toBe(false);
     const alice = requestWith({ user: { sub: 'alice', iss: 'idp', scope: 'a b' } });
     expect(fromGuards.callerOf(alice)).toEqual({ subject: 'alice', issuer: 'idp', clientId: undefined, scopes: ['a', 'b'] });
-    expect(fromGuards.principalOf(alice)).toBe(JSON.stringify(['idp', 'alice']));
+    expect(fromGuards.principalOf(alice)).toBe(JSON.stringify(['idp', 'sub', 'alice']));
     expect(fromGuards.accessOf(alice)).toMatchObject({ anonymous: false, authenticated: true, scopes: new Set(['a', 'b']) });
     expect(fromGuards.accessOf(requestWith())).toMatchObject({ anonymous: false, authenticated: false });
     expect(fromGuards.principalOf(requestWith())).toBeUndefined();

@@ -54,6 +54,11 @@ export function runInMcpRequestContext<T>(store: McpRequestContextStore, fn: () 
   return storage.run(store, fn);
 }
 
+/** Runs `fn` outside any MCP request context (an in-process HTTP request a tool makes is a request of its own). */
+export function runOutsideMcpRequestContext<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** The current MCP request context, or `undefined` outside an MCP request. */
 export function currentMcpRequestContext(): McpRequestContextStore | undefined {
   return storage.getStore();

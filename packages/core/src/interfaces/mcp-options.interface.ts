@@ -6,6 +6,7 @@ import type { McpEventStore } from '../stores/mcp-event-store.js';
 import type { McpSessionStore } from '../stores/mcp-session-store.js';
 import type { McpMessageBus } from '../stores/mcp-message-bus.js';
 import type { McpReplayGuard } from '../stores/mcp-replay-guard.js';
+import type { McpOpenApiSource, McpRoutesOptions } from './mcp-rest-tools-options.interface.js';
 
 /**
  * Where one server keeps what outlives a request (see docs/architecture.md, "Stores"). Each one defaults to an
@@ -144,6 +145,13 @@ export interface McpModuleOptions {
   modern?: McpModernOptions;
   /** Stores of sessions, events, cross-process messages and request-state nonces. Default: in memory. */
   stores?: McpStoresOptions;
+  /**
+   * The app's own controller routes as tools: the controllers in `routes.include`, and routes with `@McpTool()`.
+   * Calls run through the route's Nest pipeline as in-process HTTP requests. See docs/rest-as-tools.md.
+   */
+  routes?: McpRoutesOptions;
+  /** Tools from OpenAPI documents of other REST services: `openApi: fromOpenApi({ spec, baseUrl })`. */
+  openApi?: McpOpenApiSource | McpOpenApiSource[];
 }
 
 /** Which protocol revisions one MCP server serves. */

@@ -14,7 +14,6 @@ import {
   type ElicitResult,
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Client as ClientV2 } from '@modelcontextprotocol/client';
 import type { McpChannels } from '../endpoint/mcp-channels.js';
 import { fakeHttpExchange } from './fake-http-request.js';
 import { findMcpServer } from './find-mcp-channels.js';
@@ -100,7 +99,12 @@ async function loadClientV2(): Promise<typeof import('@modelcontextprotocol/clie
  * filters, request-scoped providers). See docs/testing.md.
  */
 export async function createMcpTestClient(app: INestApplicationContext, options?: McpTestClientOptions & { protocolVersion?: undefined }): Promise<McpTestClient>;
-export async function createMcpTestClient(app: INestApplicationContext, options: McpTestClientOptions & { protocolVersion: '2026-07-28' }): Promise<McpTestClient<ClientV2>>;
+/**
+ * The 2026-07-28 client is the SDK v2 `Client` of `@modelcontextprotocol/client`, an optional peer: name it as the
+ * type argument to get its type (`createMcpTestClient<Client>(app, { protocolVersion: '2026-07-28' })`), so that
+ * apps that do not install it still type-check this declaration.
+ */
+export async function createMcpTestClient<TClient extends McpClientLike = McpClientLike>(app: INestApplicationContext, options: McpTestClientOptions & { protocolVersion: '2026-07-28' }): Promise<McpTestClient<TClient>>;
 export async function createMcpTestClient(app: INestApplicationContext, options?: McpTestClientOptions): Promise<McpTestClient<McpClientLike>>;
 export async function createMcpTestClient(app: INestApplicationContext, options: McpTestClientOptions = {}): Promise<McpTestClient<McpClientLike>> {
   const server = findMcpServer(app, options.server, 'createMcpTestClient');

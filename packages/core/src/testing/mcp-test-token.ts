@@ -14,7 +14,7 @@ export interface McpTestTokenClaims {
 }
 
 export interface McpTestTokenOptions {
-  /** The MCP server whose `auth.jwt` the token is for; needed when the app has several. */
+  /** The MCP server whose `auth.jwt` the token is for; needed when the app has several. With several `auth.jwt` checks, `issuer` picks one. */
   server?: string;
   /** Lifetime: seconds from now (negative: an expired token), or a jose time span (`'1h'`, `'5m ago'`). Default `'1h'`. */
   expiresIn?: number | string;
@@ -48,7 +48,12 @@ async function loadJose(): Promise<typeof Jose> {
  */
 export async function createMcpTestToken(app: INestApplicationContext, claims: McpTestTokenClaims = {}, options: McpTestTokenOptions = {}): Promise<string> {
   const server = findMcpServer(app, options.server, 'createMcpTestToken');
-  const jwt = server.resolved.module.auth?.jwt;
+  // Several token checks (one per issuer): the one for `options.issuer`, else the first with a secret, else the first.
+  const checks = [server.resolved.module.auth?.jwt ?? []].flat();
+  const jwt =
+    checks.find((check) => options.issuer !== undefined && [check.issuer].flat().includes(options.issuer)) ??
+    checks.find((check) => check.secret !== undefined) ??
+    checks[0];
   if (!jwt) throw new Error(McpTestingMessages.noJwt(server.serverName));
   const jose = await loadJose();
   const key = jwt.secret !== undefined ? (typeof jwt.secret === 'string' ? new TextEncoder().encode(jwt.secret) : new Uint8Array(jwt.secret)) : options.privateKey;

@@ -54,6 +54,11 @@ export class McpChannelTransport implements Transport, McpSessionTransport, McpR
     return this.deadlines.size;
   }
 
+  /** What `maxStreamsPerSession` counts: the requests still waiting for their answer. */
+  get inFlight(): number {
+    return this.pendingRequests;
+  }
+
   /** The channel itself, while it is open: it carries every answer, so an idle session is never swept. */
   get openStreams(): number {
     return this.closed ? 0 : 1;
