@@ -12,3 +12,12 @@ describe('docs/getting-started.md snippets', () => {
     expect(page('getting-started.md')).toContain(file(name));
   });
 });
+
+describe('docs/testing.md snippets', () => {
+  it.each(['testing-docs/weather.e2e-spec.ts', 'testing-docs/secure-weather.module.ts', 'testing-docs/secure-weather.e2e-spec.ts', 'getting-started/jest.config.esm-app.ts', 'getting-started/jest.config.cjs-app.ts'])(
+    'shows %s verbatim',
+    (name) => {
+      expect(page('testing.md')).toContain(readFileSync(`test/${name}`, 'utf8').trim());
+    },
+  );
+});
