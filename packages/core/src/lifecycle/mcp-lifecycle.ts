@@ -110,6 +110,12 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     return { status: why === 'capped' ? 429 : 503, code: McpErrorCode.ServerError, message, headers, id };
   }
 
+  /** 503 with Retry-After when a store the request needs (a shared session store, its bus) cannot be reached. */
+  storeRefusal(id: string | number | null = null): McpRejection {
+    const headers = { 'retry-after': String(this.options.limits.retryAfterSeconds) };
+    return { status: 503, code: McpErrorCode.ServerError, message: McpMessages.storeUnavailable(), headers, id };
+  }
+
   /** 429 with Retry-After when a session already has `maxStreamsPerSession` open responses. */
   streamRefusal(headers: Record<string, unknown>, id: string | number | null): McpRejection {
     const limit = this.options.limits.maxStreamsPerSession;

@@ -71,7 +71,11 @@ export class SseEndpoint {
       () => this.sessions.forget(id),
     );
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id), transport);
-    await this.sessions.open({ id, kind: 'sse', transport, server, state, owner, callerKey });
+    try {
+      await this.sessions.open({ id, kind: 'sse', transport, server, state, owner, callerKey });
+    } catch {
+      return writeRejection(exchange.res, this.lifecycle.storeRefusal());
+    }
     await server.connect(transport);
     // The client may have gone while connecting: then the transport is closed and the session forgotten.
     if (!transport.isOpen) this.sessions.forget(id);
