@@ -20,6 +20,7 @@ describe.each(PLATFORMS)('health endpoint and global prefix (%s)', (platform) =>
       status: 'ok',
       server: 'hardening',
       sessions: 1,
+      listenStreams: 0,
       maxSessions: 10_000,
       streams: expect.any(Number),
       pendingRequests: 0,

@@ -10,6 +10,8 @@ export interface McpHealthReport {
   server: string;
   /** Sessions of both transports (Streamable HTTP and legacy SSE). */
   sessions: number;
+  /** 2026-07-28 `subscriptions/listen` streams; `maxSessions` counts them with the sessions. */
+  listenStreams: number;
   maxSessions: number;
   /** Open responses: SSE streams (of both transports and 2026-07-28 listen streams) and requests waiting for their answer. */
   streams: number;
@@ -35,6 +37,7 @@ export class McpHealth {
       status: this.lifecycle.draining ? 'draining' : 'ok',
       server: this.options.name,
       sessions: this.sessions.size,
+      listenStreams: this.lifecycle.listenStreams,
       maxSessions: this.options.limits.maxSessions,
       streams: this.lifecycle.streams,
       pendingRequests: this.lifecycle.pendingRequests,

@@ -44,7 +44,9 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   private sweeper?: NodeJS.Timeout;
   /** Responses of requests served without a session (stateless 2025, 2026-07-28) that have not ended. */
   private readonly sessionless = new Set<McpOpenStream>();
-  private readonly openStreams = new Set<McpOpenStream>();
+  /** Listen streams, with whom the per-caller cap counts each for. */
+  private readonly openStreams = new Map<McpOpenStream, string | undefined>();
+  private readonly streamsPerCaller = new Map<string, number>();
   /** Every HTTP exchange on this server's MCP routes, from the gate until its response closes. */
   private readonly exchanges = new Map<ServerResponse, IncomingMessage>();
   private closed = false;
@@ -68,13 +70,25 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     return this.drainingSince !== undefined;
   }
 
-  /** Whether a new session (of either transport) may open now, for the caller `callerKey`. */
+  /**
+   * Whether a new session (of either transport) or a 2026-07-28 listen stream may open now, for the caller
+   * `callerKey`. Both last as long as their client wants, so `maxSessions` and `maxSessionsPerPrincipal` count them
+   * together.
+   */
   admitSession(callerKey?: string): McpAdmission {
     if (this.draining) return 'draining';
     const { maxSessions, maxSessionsPerPrincipal } = this.options.limits;
-    if (this.sessions.size >= maxSessions) return 'full';
-    if (maxSessionsPerPrincipal > 0 && callerKey !== undefined && this.sessions.countFor(callerKey) >= maxSessionsPerPrincipal) return 'capped';
+    if (this.sessions.size + this.openStreams.size >= maxSessions) return 'full';
+    if (maxSessionsPerPrincipal > 0 && callerKey !== undefined) {
+      const held = this.sessions.countFor(callerKey) + (this.streamsPerCaller.get(callerKey) ?? 0);
+      if (held >= maxSessionsPerPrincipal) return 'capped';
+    }
     return 'open';
+  }
+
+  /** Open 2026-07-28 listen streams. */
+  get listenStreams(): number {
+    return this.openStreams.size;
   }
 
   /** Whether new work without a session (a stateless or 2026-07-28 request, a listen stream) may start now. */
@@ -118,10 +132,25 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     return () => this.sessionless.delete(response);
   }
 
-  /** Holds a stream outside any session until it ends; drain ends it. Returns the function that lets it go. */
-  holdStream(stream: McpOpenStream): () => void {
-    this.openStreams.add(stream);
-    return () => this.openStreams.delete(stream);
+  /**
+   * Holds a stream outside any session (admitted by `admitSession(callerKey)`) until it ends; drain ends it. Returns
+   * the function that lets it go.
+   */
+  holdStream(stream: McpOpenStream, callerKey?: string): () => void {
+    if (this.openStreams.has(stream)) return () => undefined;
+    this.openStreams.set(stream, callerKey);
+    if (callerKey !== undefined) this.streamsPerCaller.set(callerKey, (this.streamsPerCaller.get(callerKey) ?? 0) + 1);
+    return () => this.releaseStream(stream);
+  }
+
+  private releaseStream(stream: McpOpenStream): void {
+    if (!this.openStreams.has(stream)) return;
+    const callerKey = this.openStreams.get(stream);
+    this.openStreams.delete(stream);
+    if (callerKey === undefined) return;
+    const left = (this.streamsPerCaller.get(callerKey) ?? 1) - 1;
+    if (left > 0) this.streamsPerCaller.set(callerKey, left);
+    else this.streamsPerCaller.delete(callerKey);
   }
 
   /**
@@ -224,7 +253,9 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   }
 
   private endOpenStreams(): void {
-    for (const stream of [...this.openStreams]) stream.end();
-    this.openStreams.clear();
+    for (const stream of [...this.openStreams.keys()]) {
+      stream.end();
+      this.releaseStream(stream);
+    }
   }
 }

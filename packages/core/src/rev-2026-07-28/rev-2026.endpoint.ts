@@ -42,7 +42,7 @@ export class Rev2026Endpoint {
       serverInfo: dispatcher.serverInfo,
       known: (uri) => registry.findResource(uri) !== undefined,
       listen: (target) => notifications.add(target),
-      hold: (stream) => lifecycle.holdStream(stream),
+      hold: (stream, callerKey) => lifecycle.holdStream(stream, callerKey),
       keepAliveMs: options.limits.keepAliveMs,
     };
   }
@@ -110,6 +110,10 @@ export class Rev2026Endpoint {
     for (const uri of uris) {
       if (!this.auth.admit(exchange.request, exchange.res, { jsonrpc: '2.0', id, method: 'resources/read', params: { uri } })) return;
     }
-    serveSubscriptionsListen(message, filter, response, this.listenContext);
+    // A listen stream lasts as long as its client wants, as a session does: it is admitted like one.
+    const callerKey = this.lifecycle.callerKey(exchange.req, this.auth.principalOf(exchange.request));
+    const admission = this.lifecycle.admitSession(callerKey);
+    if (admission !== 'open') return writeRejection(exchange.res, this.lifecycle.refusal(admission, id));
+    serveSubscriptionsListen(message, filter, response, this.listenContext, callerKey);
   }
 }

@@ -61,8 +61,8 @@ export interface ListenContext {
   known(uri: string): boolean;
   /** Registers the stream for registry notifications; returns the function that unregisters it. */
   listen(target: McpNotificationTarget): () => void;
-  /** Holds the stream in the lifecycle (drain ends it); returns the function that lets it go. */
-  hold(stream: { end(): void }): () => void;
+  /** Holds the stream in the lifecycle (drain ends it), counted for `callerKey`; returns the function that lets it go. */
+  hold(stream: { end(): void }, callerKey: string | undefined): () => void;
   readonly keepAliveMs: number;
 }
 
@@ -72,7 +72,13 @@ export interface ListenContext {
  * listed resources, fed by the same registry broadcasts as the 2025 sessions. The stream lasts until the client
  * closes it or the server drains; whichever way it ends, its registration and keep-alive go with it.
  */
-export function serveSubscriptionsListen(message: Rev2026Message, filter: ListenFilter, response: McpResponseWriter, context: ListenContext): void {
+export function serveSubscriptionsListen(
+  message: Rev2026Message,
+  filter: ListenFilter,
+  response: McpResponseWriter,
+  context: ListenContext,
+  callerKey: string | undefined,
+): void {
   const id = message.id!;
   const honoredFilter = honored(filter, context.capabilities, (uri) => context.known(uri));
   const stamp = (method: string, params: Record<string, unknown> = {}): JSONRPCMessage => ({
@@ -97,7 +103,7 @@ export function serveSubscriptionsListen(message: Rev2026Message, filter: Listen
       if (watched.has(uri)) response.write(stamp('notifications/resources/updated', { uri }));
     },
   });
-  const release = context.hold(response);
+  const release = context.hold(response, callerKey);
   void response.done.then(() => {
     stopListening();
     release();
