@@ -49,6 +49,14 @@ export { McpErrorCode } from './mcp-error-codes.js';
 // Production
 export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
 
+// stdio (docs/stdio.md)
+export { McpStdio, type McpStdioOptions, type McpStdioServer } from './stdio/mcp-stdio.js';
+export { McpStderrLogger } from './stdio/stderr-logger.js';
+export type { McpChannel } from './context/request-context.js';
+
+// Tools from another REST service's OpenAPI document (the app's own routes: `routes` / `@McpTool()` on a route)
+export { fromOpenApi } from './rest-tools/from-openapi.js';
+
 // Bearer auth
 export { McpAuthGuard } from './auth/mcp-auth.guard.js';
 export { StaticTokenVerifier, type StaticTokenGrant } from './auth/token-verifiers/static-token.verifier.js';

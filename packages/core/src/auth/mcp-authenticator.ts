@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { MCP_AUTHORIZATION_SERVER, PROTECTED_RESOURCE_METADATA_PATH } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import type { McpAuthOptions, McpJwtOptions } from '../interfaces/mcp-auth-options.interface.js';
 import type { McpInAppAuthorizationServer } from '../interfaces/mcp-authorization-server.interface.js';
@@ -13,11 +14,12 @@ import { ANONYMOUS_ACCESS, mayUse, type McpAccess, type McpAccessRule } from '..
 import { resolveStreamableHttpOptions } from '../options/transport-options.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import { McpServedRoutes, servedRouteOf } from '../http/mcp-served-routes.js';
+import type { McpRequestContextStore } from '../context/request-context.js';
 import { createJwtTokenChecker, hasOwnKey, jwtAlgorithms } from './jwt-token-checker.js';
 import { multiIssuerTokenChecker } from './multi-issuer-token-checker.js';
 import { verifierTokenChecker } from './verifier-token-checker.js';
 import type { McpTokenCheck, McpTokenChecker } from './token-check.js';
-import { credentialKey, principalFromUser, principalKey } from './mcp-principal.js';
+import { NAMELESS_PRINCIPAL, credentialKey, principalFromUser, principalKey } from './mcp-principal.js';
 import { getRequestAuth, principalAuth, setRequestAuth, type McpRequestAuth } from './request-auth.js';
 import { requestOrigin } from './request-origin.js';
 import { triesBearerAuth } from './bearer-token.js';
@@ -68,6 +70,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   readonly requiredScopes: readonly string[];
   private readonly logger = new Logger('McpAuth');
   private checker?: McpTokenChecker;
+  private warnedNameless = false;
 
   constructor(
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
@@ -149,6 +152,10 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     const user = (request as { user?: unknown }).user;
     const caller = (this.options?.principal ?? principalFromUser)(user, request) ?? undefined;
     const auth = principalAuth(caller, caller && principalKey(caller, headersOf(request).authorization));
+    if (auth.principal === NAMELESS_PRINCIPAL && !this.warnedNameless) {
+      this.warnedNameless = true;
+      this.logger.warn(McpMessages.authNamelessPrincipal(this.serverName));
+    }
     setRequestAuth(request, auth);
     return auth;
   }
@@ -161,6 +168,17 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   accessOf(request: unknown): McpAccess | undefined {
     if (!this.enabled && this.registry.scopesInUse().length === 0) return undefined;
     return this.requestAuth(request)?.access ?? ANONYMOUS_ACCESS;
+  }
+
+  /**
+   * The access of the caller of the message in progress. On the stdio transport everything is allowed: whoever
+   * can write to the process's stdin started it, and MCP's authorization does not apply there (credentials come
+   * from the environment). That follows from the channel the transport marked, never from a missing request: a
+   * message with no context, or an HTTP one whose request is gone, is anonymous.
+   */
+  accessIn(store: McpRequestContextStore | undefined): McpAccess | undefined {
+    if (store?.channel === 'stdio') return undefined;
+    return this.accessOf(store?.request);
   }
 
   /**
@@ -211,7 +229,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     const { method, params, id } = message as { method: string; params?: { name?: unknown; uri?: unknown }; id?: string | number };
     this.logRefusal(request, refusal.status === 401 ? 'no principal' : 'insufficient scope', `${method} ${String(params?.name ?? params?.uri ?? '')}`.trim() + ` needs ${refusal.scopes.join(' ') || 'a principal'}`);
     this.challenge(request, response, refusal.status === 401 ? 'invalid_token' : 'insufficient_scope', text, refusal.scopes);
-    sendJsonRpcError(response, refusal.status, -32000, text, {}, id ?? null);
+    sendJsonRpcError(response, refusal.status, McpErrorCode.ServerError, text, {}, id ?? null);
     return false;
   }
 
@@ -288,13 +306,15 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /**
-   * A 401 from any guard on this server's routes (the app's own passport guard, say) gets the RFC 9728 challenge, so
-   * MCP clients find the authorization server whoever refused them. Only on servers with `auth` (where the metadata
-   * is served), and only if the refusal has no challenge yet (McpAuthGuard sets its own). Logged at debug level.
+   * A 401 from any guard on this server's routes (the app's own passport guard, say) is logged at debug level, and
+   * gets the RFC 9728 challenge, so MCP clients find the authorization server whoever refused them: the challenge only
+   * on servers with `auth` (where the metadata is served). Neither if the refusal has a challenge already
+   * (McpAuthGuard sets its own, and has logged it).
    */
   challengeGuardRefusal(request: unknown, response: ServerResponse, message: string): void {
-    if (!this.enabled || response.headersSent || response.hasHeader('www-authenticate')) return;
+    if (response.headersSent || response.hasHeader('www-authenticate')) return;
     this.logRefusal(request, 'refused by a guard of the app', message);
+    if (!this.enabled) return;
     const hasCredentials = headersOf(request).authorization !== undefined;
     this.challenge(request, response, 'invalid_token', hasCredentials ? McpMessages.authInvalidToken() : McpMessages.authMissingToken());
   }

@@ -46,7 +46,7 @@ export interface McpAuthOptions {
   /**
    * Without `jwt` or `verifier`: how to read the caller from what the app's guards left on the request. Default:
    * `req.user` mapped by the default mapping (scopes from `scopes`, `scope` or `scp`; subject from `subject`, `sub`,
-   * `id` or `userId`; issuer from `issuer` or `iss`; client from `clientId`, `client_id`, `azp` or `cid`).
+   * `id`, `userId`, `username` or `email`; issuer from `issuer` or `iss`; client from `clientId`, `client_id`, `azp` or `cid`).
    */
   principal?: McpPrincipalMapper;
   /** Scopes every request needs (403 insufficient_scope otherwise). Per-tool scopes come on top. */
