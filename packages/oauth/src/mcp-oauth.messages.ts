@@ -5,8 +5,8 @@ export const McpOAuthMessages = {
   noLogin: () => 'McpOAuthModule: give "login" (verifyPassword, or fromRequest) or "upstream": nobody could log in.',
   noScopes: () => 'McpOAuthModule: "scopes" must name at least one scope clients may ask for.',
   badScope: (scope: string) => `McpOAuthModule: scope "${scope}" is not a valid OAuth scope token (RFC 6749 §3.3).`,
-  notExpress: () =>
-    'McpOAuthModule: the authorization server is mounted on the Express adapter (@nestjs/platform-express); this app uses another HTTP adapter.',
+  unsupportedAdapter: (type: string) =>
+    `McpOAuthModule: the authorization server is mounted on the Express or the Fastify adapter; this app's HTTP adapter is "${type}".`,
   registrationRateLimited: () => 'Too many client registrations from this address; try again later.',
   // Pages
   loginTitle: () => 'Sign in',

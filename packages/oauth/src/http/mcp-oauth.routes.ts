@@ -7,6 +7,7 @@ import { McpOAuthInteractions } from '../interaction/mcp-oauth-interactions.js';
 import { PAGES_CSS } from '../pages/html.js';
 import { RegistrationRateLimit } from './registration-rate-limit.js';
 import { asNativeWhenItIsOne } from './native-client-registration.js';
+import { jsonBody, RefusedBody } from './json-body.js';
 import { McpOAuthUpstreamLogin } from '../upstream/mcp-oauth-upstream-login.js';
 
 /** RFC 8414 metadata URL; oidc-provider serves the same document at the OpenID Connect Discovery URL. */
@@ -46,31 +47,62 @@ export class McpOAuthRoutes implements OnModuleInit {
     this.rateLimit = new RegistrationRateLimit(limit.max, limit.windowMs);
   }
 
+  /**
+   * Express: a middleware in front of the app's routes (after its body parser). Fastify: an `onRequest` hook that
+   * takes over (`reply.hijack()`) the requests that are the authorization server's, before Fastify reads their body.
+   */
   onModuleInit(): void {
     const adapter = this.adapterHost?.httpAdapter;
     if (!adapter) return;
-    if (adapter.getType() !== 'express') throw new Error(McpOAuthMessages.notExpress());
-    adapter.use((request: IncomingMessage, response: ServerResponse, next: Next) => {
-      this.route(request, response, next).catch((error: unknown) => {
-        this.logger.error(error);
-        if (!response.headersSent) this.interactions.message(response, 500, 'The authorization server failed; try again.');
-        else response.destroy();
+    const type = adapter.getType();
+    if (type === 'express') {
+      adapter.use((request: IncomingMessage, response: ServerResponse, next: Next) => (this.owns(request) ? this.serve(request, response) : next()));
+    } else if (type === 'fastify') {
+      type Hooked = { raw: IncomingMessage };
+      type Reply = { raw: ServerResponse; hijack(): void };
+      const fastify = adapter.getInstance<{ addHook(name: 'onRequest', hook: (request: Hooked, reply: Reply, done: () => void) => void): void }>();
+      fastify.addHook('onRequest', (request, reply, done) => {
+        if (!this.owns(request.raw)) return done();
+        reply.hijack();
+        this.serve(request.raw, reply.raw);
       });
-    });
+    } else {
+      throw new Error(McpOAuthMessages.unsupportedAdapter(type));
+    }
     this.logger.log(`Authorization server ${this.server.issuer} (metadata ${OAUTH_METADATA_PATH}, endpoints under ${this.server.prefix})`);
   }
 
-  private async route(request: IncomingMessage, response: ServerResponse, next: Next): Promise<void> {
+  /** Whether a request is the authorization server's: its metadata, or anything under its prefix. */
+  private owns(request: IncomingMessage): boolean {
+    const path = pathOf(request);
+    if (path === OAUTH_METADATA_PATH || path === OPENID_METADATA_PATH) return true;
+    if (!path.startsWith(`${this.server.prefix}/`)) return false;
+    return path !== `${this.server.prefix}/upstream/callback` || this.upstream.enabled;
+  }
+
+  private serve(request: IncomingMessage, response: ServerResponse): void {
+    this.route(request, response).catch((error: unknown) => {
+      if (error instanceof RefusedBody && !response.headersSent) {
+        response.writeHead(error.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        response.end(JSON.stringify({ error: 'invalid_request', error_description: error.description }));
+        return;
+      }
+      this.logger.error(error);
+      if (!response.headersSent) this.interactions.message(response, 500, 'The authorization server failed; try again.');
+      else response.destroy();
+    });
+  }
+
+  private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = pathOf(request);
     const prefix = this.server.prefix;
     if (path === OAUTH_METADATA_PATH || path === OPENID_METADATA_PATH) {
       request.url = OPENID_METADATA_PATH;
       return this.server.handle(request, response);
     }
-    if (!path.startsWith(`${prefix}/`)) return next();
     const rest = path.slice(prefix.length + 1);
     if (rest.startsWith('interaction/')) return this.interactions.handle(request, response, rest.slice('interaction/'.length));
-    if (rest === 'upstream/callback' && request.method === 'GET' && this.upstream.enabled) {
+    if (rest === 'upstream/callback' && request.method === 'GET') {
       if (!(await this.upstream.callback(request, response))) this.interactions.message(response, 400, McpOAuthMessages.interactionGone());
       return;
     }
@@ -83,8 +115,7 @@ export class McpOAuthRoutes implements OnModuleInit {
       response.end(JSON.stringify({ error: 'too_many_requests', error_description: McpOAuthMessages.registrationRateLimited() }));
       return;
     }
-    // The app's body parser has read the registration already (oidc-provider then takes req.body).
-    if (rest === 'register' && request.method === 'POST') asNativeWhenItIsOne((request as { body?: unknown }).body);
+    if (rest === 'register' && request.method === 'POST') asNativeWhenItIsOne(await jsonBody(request));
     return this.server.handle(request, response);
   }
 }
