@@ -6,10 +6,14 @@ import { NotesResources } from './notes.resources.js';
 import { InMemoryNotesRepository, NotesRepository } from './notes.repository.js';
 import { RedisNotesRepository } from './redis-notes.repository.js';
 import { OpenMcpServer } from './open-server.js';
+import { NotesController } from './notes.controller.js';
+import { NotesWriterGuard } from './notes-writer.guard.js';
 
 @Module({
   imports: [OpenMcpServer],
+  controllers: [NotesController],
   providers: [
+    NotesWriterGuard,
     NotesService,
     NotesTools,
     NotesResources,

@@ -8,11 +8,14 @@ import { REDIS_URL, scaleOutOptions, storesInject } from '../scale-out/sample-st
  */
 export const OpenMcpServer = McpModule.forRootAsync({
   // Scaled out, streams are resumable: a client whose replica went away resumes on another with Last-Event-ID.
-  transports: { streamableHttp: { path: '/mcp', ...(REDIS_URL && { resumability: { retryMs: 500 } }) }, sse: { path: '/sse', messagesPath: '/messages' } },
+  transports: { streamableHttp: { path: '/mcp', ...(REDIS_URL && { resumability: { retryMs: 500 } }) }, sse: { path: '/sse', messagesPath: '/messages' }, stdio: true },
   useFactory: (stores?: McpRedisStores) => ({
     name: 'nestmcp-sample',
     version: '0.1.0',
     instructions: 'A small notes service. Search notes, read them as resources, create new ones.',
+    // The REST routes marked @McpTool() (NotesController) are tools too; their calls carry the caller's
+    // Authorization to the route, whose guard decides as it does for REST.
+    routes: { forwardHeaders: ['authorization'] },
     ...scaleOutOptions(stores),
   }),
   inject: storesInject,

@@ -11,6 +11,11 @@ export interface McpSessionTransport {
   readonly pendingRequests: number;
   /** Open responses: streams and requests waiting for their answer. */
   readonly openStreams: number;
+  /**
+   * What `maxStreamsPerSession` counts: Streamable HTTP, its open responses; legacy SSE, whose one stream is the
+   * session itself, its requests still running (each until its handler settles).
+   */
+  readonly inFlight: number;
   /** Ends the streams that carry no answer (shutdown: the client may reconnect elsewhere). */
   endStandalone(): void;
   /**

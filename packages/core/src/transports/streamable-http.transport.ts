@@ -112,6 +112,11 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     return this.requests.size + (this.streams.get(STANDALONE_STREAM_ID)?.response?.isOpen ? 1 : 0);
   }
 
+  /** What `maxStreamsPerSession` counts: the open responses. */
+  get inFlight(): number {
+    return this.openStreams;
+  }
+
   /** Whether this connection holds the session's standalone stream (always, without a shared bus). */
   get holdsStandalone(): boolean {
     return !this.relay || this.streams.has(STANDALONE_STREAM_ID);
