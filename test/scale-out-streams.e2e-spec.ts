@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { McpSessions } from '@nestmcp/core';
+import { McpModule, McpSessions } from '@nestmcp/core';
+import { redisStores } from '@nestmcp/redis';
+import { startApp } from './fixtures/app.js';
 import { RedisTestServer } from './fixtures/redis/redis-server.js';
 import { startReplica, type Replica } from './fixtures/redis/replicas.js';
 import { ReplicaTools } from './fixtures/redis/replica.tools.js';
@@ -201,6 +203,26 @@ describe('scale-out on Redis: streams resume on any replica, the 2026-07-28 path
     const events = messages(await onA(2));
     expect(events.map((m) => m.method)).toEqual(['notifications/tools/list_changed', 'notifications/resources/updated']);
     stream.abort();
+  });
+
+  it('deletes the record of a legacy SSE session when its stream ends (such sessions are not shared)', async () => {
+    const stores = redisStores({ url: redis.url, keyPrefix: prefix });
+    expect(await stores.whenReady()).toBe(true);
+    const { app, url } = await startApp({
+      imports: [McpModule.forRoot({ name: 'legacy', version: '1.0.0', transports: { streamableHttp: false, sse: { path: '/sse', messagesPath: '/messages' } }, stores })],
+    });
+    try {
+      const stream = new AbortController();
+      const response = await fetch(url('/sse'), { headers: { accept: 'text/event-stream' }, signal: stream.signal });
+      const [endpoint] = await readEvents(response, () => true, 1);
+      const id = new URL(endpoint.data, url('/')).searchParams.get('sessionId')!;
+      await until(() => redis.keys(`${prefix}legacy:session:${id}`).length === 1, 'the record');
+      stream.abort();
+      await until(() => redis.keys(`${prefix}legacy:session:${id}`).length === 0, 'the record to go');
+    } finally {
+      await app.close();
+      await stores.close();
+    }
   });
 
   /** The fetch init of a 2026-07-28 request (as `modern()` sends it). */

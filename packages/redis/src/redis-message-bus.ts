@@ -7,7 +7,9 @@ type Listener = (message: McpBusMessage) => void;
  * The message bus on Redis pub/sub: `publish` on the command connection, every subscription of this process
  * multiplexed on one subscriber connection (a channel is subscribed in Redis while it has a listener here).
  * Delivery is at most once and in order per publisher; a message published while a replica is disconnected
- * from Redis does not reach it (docs/scaling.md). The subscriber connection resubscribes by itself on reconnect.
+ * from Redis does not reach it (docs/scaling.md). A subscription made while Redis is away does not fail: the
+ * listener is kept, and every channel with a listener is subscribed again whenever the connection is ready (at
+ * start, after each reconnect), so an app can start, and keep running, while Redis is down.
  */
 export class RedisMessageBus implements McpMessageBus {
   private readonly channels = new Map<string, Set<Listener>>();
@@ -18,6 +20,10 @@ export class RedisMessageBus implements McpMessageBus {
     private readonly prefix: string,
   ) {
     subscriber.on('message', (channel: string, text: string) => this.deliver(channel, text));
+    subscriber.on('ready', () => {
+      const channels = [...this.channels.keys()];
+      if (channels.length > 0) this.subscriber.subscribe(...channels).catch(() => undefined);
+    });
   }
 
   async publish(channel: string, message: McpBusMessage): Promise<void> {
@@ -32,15 +38,8 @@ export class RedisMessageBus implements McpMessageBus {
     // Each subscription is its own entry, even for a listener given twice.
     const own: Listener = (message) => listener(message);
     listeners.add(own);
-    if (first) {
-      try {
-        await this.subscriber.subscribe(full);
-      } catch (error) {
-        listeners.delete(own);
-        if (listeners.size === 0) this.channels.delete(full);
-        throw error;
-      }
-    }
+    // Subscribed now when the connection is ready (so a message published after this resolves arrives), else on 'ready'.
+    if (first && this.subscriber.status === 'ready') await this.subscriber.subscribe(full).catch(() => undefined);
     return { unsubscribe: () => this.unsubscribe(full, own) };
   }
 

@@ -169,12 +169,12 @@ export class McpSessions implements OnModuleInit {
     this.sessions.set(init.id, session);
     if (init.callerKey !== undefined) this.perCaller.set(init.callerKey, this.countFor(init.callerKey) + 1);
     try {
-      if (this.relay) await this.link(session);
       if (init.restored) await this.store.touch(key, this.idleMs);
       else await this.store.set(key, this.recordOf(init, now), this.idleMs);
+      if (this.relay) await this.link(session);
     } catch (error) {
       logger.warn(`session store: ${String(error)}`);
-      this.remove(session, 'here');
+      this.remove(session, init.restored ? 'here' : 'everywhere');
       await closeProtocol(session.server, session.transport);
       throw error;
     }
@@ -213,7 +213,7 @@ export class McpSessions implements OnModuleInit {
   forget(id: string): void {
     const session = this.sessions.get(id);
     if (!session) return;
-    this.remove(session, this.shared ? 'here' : 'everywhere');
+    this.remove(session, this.sharedKind(session) ? 'here' : 'everywhere');
   }
 
   /** Ends a session (everywhere: its record goes, and other processes drop their connections): aborts its in-flight requests, ends its streams, forgets it. */
@@ -225,10 +225,14 @@ export class McpSessions implements OnModuleInit {
     return true;
   }
 
-  /** Shutdown: with a shared store, this process's connections only (the sessions live on for the other processes). */
+  /** Shutdown: sessions other processes may serve are only dropped here (they live on there); the others are ended. */
   async closeAll(): Promise<void> {
-    if (this.shared) await Promise.all([...this.sessions.values()].map((session) => this.drop(session)));
-    else await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
+    await Promise.all([...this.sessions.values()].map((session) => (this.sharedKind(session) ? this.drop(session) : this.close(session.id))));
+  }
+
+  /** Whether other processes may serve the session (a shared store, and a transport that rebuilds its sessions). */
+  private sharedKind(session: McpSession): boolean {
+    return this.shared && this.rebuilders.has(session.kind);
   }
 
   /** Drops this process's connection of a session, leaving the session to the others (its record stays). */
@@ -248,7 +252,7 @@ export class McpSessions implements OnModuleInit {
     if (this.idleMs <= 0) return;
     for (const session of [...this.sessions.values()]) {
       if (session.transport.openStreams > 0) this.seen(session, now);
-      else if (now - session.lastSeen >= this.idleMs) void (this.shared ? this.drop(session) : this.close(session.id));
+      else if (now - session.lastSeen >= this.idleMs) void (this.sharedKind(session) ? this.drop(session) : this.close(session.id));
     }
   }
 
