@@ -18,11 +18,11 @@ const CORE_LAYERS = [
   ['registry'],
   ['auth'],
   ['operations'],
-  ['execution', 'sessions'],
+  ['execution', 'sessions', 'rest-tools'],
   ['lifecycle'],
   ['transports', 'rev-2026-07-28'],
   ['endpoint', 'health'],
-  ['discovery', 'mcp-stores.providers', 'testing'],
+  ['discovery', 'mcp-stores.providers', 'testing', 'stdio'],
   ['mcp.module'],
   ['index'],
 ];
@@ -58,7 +58,7 @@ const layerRules = CORE_LAYERS.flatMap((layer, rank) =>
 );
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**', '**/*.d.ts', 'test/conformance/runner/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**', '**/*.d.ts', 'test/conformance/runner/**', 'bench/peers/fastmcp/.venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

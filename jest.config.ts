@@ -7,6 +7,9 @@ const shared: Config = {
   moduleNameMapper: {
     '^@nestmcp/core$': '<rootDir>/packages/core/src/index.ts',
     '^@nestmcp/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@nestmcp/redis$': '<rootDir>/packages/redis/src/index.ts',
+    '^@nestmcp/oauth$': '<rootDir>/packages/oauth/src/index.ts',
+    '^@nestmcp/oauth/testing$': '<rootDir>/packages/oauth/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
@@ -20,8 +23,9 @@ const config: Config = {
   // on real ports can pass it. (A global option: Jest ignores it inside `projects`.)
   testTimeout: 30_000,
   projects: [
-    { ...shared, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/packages/*/src/**/*.spec.ts'] },
-    { ...shared, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // The sample's own tests are the example users copy: in-memory unit-style specs beside its code, e2e under sample/test.
+    { ...shared, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/packages/*/src/**/*.spec.ts', '<rootDir>/sample/src/**/*.spec.ts'] },
+    { ...shared, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/sample/test/**/*.e2e-spec.ts'] },
   ],
 };
 

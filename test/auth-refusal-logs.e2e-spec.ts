@@ -5,6 +5,8 @@ import { SecureTools } from './fixtures/auth/secure.tools.js';
 import { AUDIENCE, ISSUER, signToken } from './fixtures/auth/tokens.js';
 import { JwksServer, generateSigningKey, type SigningKey } from './fixtures/auth/jwks-server.js';
 import { INITIALIZE, bearer, post, rpc } from './fixtures/auth/http.js';
+import { ordersAppModule } from './fixtures/production-app/orders-app.module.js';
+import { ordersToken } from './fixtures/production-app/tokens.js';
 
 class RecordingLogger implements LoggerService {
   readonly lines: { level: string; message: string; context?: string }[] = [];
@@ -75,6 +77,39 @@ describe('auth refusals are logged at debug level', () => {
     const refusals = logger.lines.filter((line) => line.context === 'McpAuth');
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatchObject({ level: 'debug', message: expect.stringMatching(/insufficient scope \(tools\/call write_note needs .*notes:write/) });
+    for (const line of logger.lines) expect(line.message).not.toContain(token);
+  });
+});
+
+/**
+ * The app of issue 13 as it is, with McpModule.forRoot() and no `auth` option: its own AuthGuard('jwt') refuses
+ * tokens for another audience or issuer, and that refusal is logged too (there is no metadata to point to, so no
+ * challenge).
+ */
+describe("refusals by the app's own guard on a server without auth", () => {
+  const logger = new RecordingLogger();
+  let app: INestApplication;
+  let url: URL;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [ordersAppModule({})] }).compile();
+    app = moduleRef.createNestApplication({ logger });
+    await app.listen(0, '127.0.0.1');
+    url = new URL('/mcp', await app.getUrl());
+  });
+  afterAll(() => app.close());
+
+  it.each([
+    ['another audience', { audience: 'another-api' }],
+    ['another issuer', { issuer: 'https://rogue.test' }],
+  ])('logs a token for %s once at debug level, never the token', async (_case, overrides) => {
+    const token = await ordersToken({ sub: 'alice', scope: 'orders:read' }, overrides);
+    logger.lines.length = 0;
+    const response = await post(url, INITIALIZE, bearer(token));
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+    const refusals = logger.lines.filter((line) => line.context === 'McpAuth');
+    expect(refusals).toEqual([{ level: 'debug', context: 'McpAuth', message: 'MCP server "orders" refused POST /mcp: refused by a guard of the app (Unauthorized)' }]);
     for (const line of logger.lines) expect(line.message).not.toContain(token);
   });
 });

@@ -1,4 +1,5 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { createMcpClient } from '@nestmcp/core/testing';
 import { post, initializeRequest } from './fixtures/http.js';
@@ -190,5 +191,139 @@ describe('scopes declared on a server with no auth option', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe("the app's global ClassSerializerInterceptor and MCP results", () => {
+  const serializerHints = (logger: RecordingLogger) => logger.lines.filter((line) => line.context === 'McpEnhancers');
+
+  /** A tool that returns the app's entity as it is (Order has an @Exclude() costPrice). */
+  async function withEntityTool(mcp: Partial<Parameters<typeof ordersAppModule>[0]>) {
+    const { Injectable, Module } = await import('@nestjs/common');
+    const { McpTool } = await import('@nestmcp/core');
+    const { Order } = await import('./fixtures/production-app/orders.js');
+    @Injectable()
+    class EntityTools {
+      @McpTool({ description: 'The order entity, unmapped' })
+      order_entity() {
+        return new Order(9, 'jam', 1);
+      }
+    }
+    @Module({ imports: [ordersAppModule({ auth: { authorizationServers: [ORDERS_JWT.issuer] }, ...mcp })], providers: [EntityTools] })
+    class EntityModule {}
+    return EntityModule;
+  }
+
+  it('warns at start-up that it does not run on tool results, which then carry @Exclude() fields', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await withEntityTool({})) as never, logger);
+    try {
+      const hints = serializerHints(logger);
+      expect(hints).toHaveLength(1);
+      expect(hints[0]).toMatchObject({ level: 'warn', message: expect.stringContaining('MCP server "orders": the app\'s global ClassSerializerInterceptor does not run on MCP tool') });
+      expect(hints[0].message).toContain('inheritGlobalEnhancers: [ClassSerializerInterceptor]');
+      const client = await createMcpClient(app, { headers: bearer(await ordersToken({ sub: 'alice' })) });
+      expect(JSON.parse(text(await client.callTool({ name: 'order_entity', arguments: {} })))).toHaveProperty('costPrice');
+      await client.close();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says nothing once the server inherits it, and the tool result is serialized as the routes are', async () => {
+    const { ClassSerializerInterceptor } = await import('@nestjs/common');
+    const logger = new RecordingLogger();
+    const app = await start((await withEntityTool({ inheritGlobalEnhancers: [ClassSerializerInterceptor] })) as never, logger);
+    try {
+      expect(serializerHints(logger)).toEqual([]);
+      const client = await createMcpClient(app, { headers: bearer(await ordersToken({ sub: 'alice' })) });
+      expect(JSON.parse(text(await client.callTool({ name: 'order_entity', arguments: {} })))).toEqual({ id: 9, item: 'jam', quantity: 1 });
+      await client.close();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says nothing when the server says it does not want it (inheritGlobalEnhancers: false)', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await withEntityTool({ inheritGlobalEnhancers: false })) as never, logger);
+    await app.close();
+    expect(serializerHints(logger)).toEqual([]);
+  });
+});
+
+describe("a global guard of the app that reads metadata (Nest's RolesGuard) and tools that carry it", () => {
+  /** Nest's RolesGuard (docs: authorization), global, and a tool marked @Roles('admin') as a route would be. */
+  async function rolesApp(options: { markGuard?: boolean; inherit?: false } = {}) {
+    const { Injectable, Module, SetMetadata } = await import('@nestjs/common');
+    const { APP_GUARD } = await import('@nestjs/core');
+    const { ApplyToMcpHandlers, McpExecutionContext, McpModule, McpTool } = await import('@nestmcp/core');
+    const Roles = (...roles: string[]) => SetMetadata('roles', roles);
+    @Injectable()
+    class RolesGuard {
+      constructor(private readonly reflector: Reflector) {}
+      canActivate(context: import('@nestjs/common').ExecutionContext): boolean {
+        const roles = this.reflector.get<string[] | undefined>('roles', context.getHandler());
+        if (!roles) return true;
+        const request = McpExecutionContext.isMcp(context) ? McpExecutionContext.create(context).getHttpRequest<{ headers: Record<string, string> }>() : context.switchToHttp().getRequest();
+        return roles.includes(request.headers['x-role']);
+      }
+    }
+    if (options.markGuard) ApplyToMcpHandlers()(RolesGuard);
+    @Injectable()
+    class AdminTools {
+      @Roles('admin')
+      @McpTool({ description: 'Admins only' })
+      purge() {
+        return 'purged';
+      }
+    }
+    @Module({
+      imports: [McpModule.forRoot({ name: 'roles', version: '1.0.0', ...(options.inherit === false && { inheritGlobalEnhancers: false }) })],
+      providers: [AdminTools, { provide: APP_GUARD, useClass: RolesGuard }],
+    })
+    class RolesModule {}
+    return RolesModule;
+  }
+  const hints = (logger: RecordingLogger) => logger.lines.filter((line) => line.context === 'McpEnhancers');
+
+  it('warns at start-up, naming the tool and the metadata, that the global guard does not check it', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await rolesApp()) as never, logger);
+    try {
+      expect(hints(logger)).toEqual([
+        expect.objectContaining({ level: 'warn', message: expect.stringContaining('MCP server "roles": the app\'s global guards (RolesGuard) do not run on MCP handlers') }),
+      ]);
+      expect(hints(logger)[0].message).toContain('tool "purge" (AdminTools.purge: roles)');
+      // What the warning is about: the tool runs for a caller without the role.
+      const client = await createMcpClient(app, { headers: { 'x-role': 'guest' } });
+      expect(text(await client.callTool({ name: 'purge', arguments: {} }))).toBe('purged');
+      await client.close();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says nothing once the guard runs on MCP handlers (@ApplyToMcpHandlers()), which then refuses the guest', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await rolesApp({ markGuard: true })) as never, logger);
+    try {
+      expect(hints(logger)).toEqual([]);
+      const guest = await createMcpClient(app, { headers: { 'x-role': 'guest' } });
+      expect(await guest.callTool({ name: 'purge', arguments: {} })).toEqual({ content: [{ type: 'text', text: 'Forbidden resource' }], isError: true });
+      await guest.close();
+      const admin = await createMcpClient(app, { headers: { 'x-role': 'admin' } });
+      expect(text(await admin.callTool({ name: 'purge', arguments: {} }))).toBe('purged');
+      await admin.close();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says nothing when the server says it has decided (inheritGlobalEnhancers: false)', async () => {
+    const logger = new RecordingLogger();
+    const app = await start((await rolesApp({ inherit: false })) as never, logger);
+    await app.close();
+    expect(hints(logger)).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ describe('sample: protected server at /secure/mcp', () => {
 
   it('keeps /mcp open and without the secure tools', async () => {
     const client = await createMcpClient(app);
-    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['create_note', 'note_stats', 'reindex_notes', 'search_notes']);
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['create_note', 'note_stats', 'reindex_notes', 'rest_create_note', 'rest_get_note', 'rest_list_notes', 'search_notes']);
     await client.close();
   });
 

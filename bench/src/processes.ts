@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LoadJob, LoadResult } from './load/load-job.js';
-import type { MemorySample, ServerConfig, ServerReply } from './servers/server-config.js';
+import type { PeerStatus } from './peers.js';
+import type { MemorySample, ServerCommand, ServerConfig, ServerReply } from './servers/server-config.js';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -44,12 +46,52 @@ function once<T>(child: ChildProcess, what: string, timeoutMs: number): Promise<
   });
 }
 
-/** A server process (raw SDK or ours) on 127.0.0.1, pinned to core 0. */
+/** The first JSON line `{ "port": n }` a (non-Node) server prints on stdout. */
+function portFromStdout(child: ChildProcess, what: string, timeoutMs: number): Promise<{ port: number }> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => done(new Error(`${what}: no port in ${timeoutMs} ms`)), timeoutMs);
+    const onExit = (code: number | null) => done(new Error(`${what}: exited with ${code}`));
+    lines.on('line', (line) => {
+      try {
+        const port = (JSON.parse(line) as { port?: number }).port;
+        if (typeof port === 'number') done(undefined, { port });
+      } catch {
+        // not the port line
+      }
+    });
+    child.on('exit', onExit);
+    function done(error?: Error, value?: { port: number }) {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      lines.close();
+      child.stdout!.resume();
+      if (error) reject(error);
+      else resolve(value!);
+    }
+  });
+}
+
+export interface StartOptions {
+  pin: boolean;
+  /** Extra node flags for this server (e.g. --cpu-prof). */
+  execArgv?: string[];
+  /** A built checkout of another version: its server is started in place of the raw SDK one. */
+  baseline?: string;
+  /** The node binary for Node servers (default: the one running the bench). */
+  nodePath?: string;
+  /** How to start mcp-nest and fastmcp (from preparePeers). */
+  peers?: Partial<Record<string, PeerStatus>>;
+}
+
+/** A server process (raw SDK, ours, a peer) on 127.0.0.1, pinned to core 0. */
 export class ServerProcess {
   private constructor(
     readonly config: ServerConfig,
     readonly port: number,
     private readonly child: ChildProcess,
+    /** Whether it answers memory and profile requests (the servers of bench/src/server-main.ts). */
+    readonly probes: boolean,
   ) {}
 
   /**
@@ -57,40 +99,68 @@ export class ServerProcess {
    * bench/tsconfig.json` in it): its own bench server (with its own @nestmcp/core) is started instead of the raw
    * SDK one, so the "raw" column is that build ("ours" at another git ref, side by side with this one).
    */
-  static async start(config: ServerConfig, pinEnabled: boolean, execArgv: string[] = [], baseline?: string): Promise<ServerProcess> {
-    const asBaseline = baseline !== undefined && config.impl === 'raw';
-    const main = asBaseline ? resolve(baseline, 'bench/dist/server-main.js') : here('./server-main.js');
-    const child = fork(main, [JSON.stringify(asBaseline ? { ...config, impl: 'ours' } : config)], {
-      execArgv: ['--expose-gc', ...execArgv],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    pin(child.pid, 0, pinEnabled);
+  static async start(config: ServerConfig, options: StartOptions): Promise<ServerProcess> {
+    const what = `${config.impl} server`;
+    const execArgv = ['--expose-gc', ...(options.execArgv ?? [])];
+    let child: ChildProcess;
+    let probes = true;
+    if (config.impl === 'fastmcp') {
+      const [python, script] = options.peers?.fastmcp?.command ?? [];
+      if (!python) throw new Error('fastmcp is not set up');
+      child = spawn(python, [script, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      probes = false;
+    } else if (config.impl === 'mcp-nest') {
+      const [script] = options.peers?.['mcp-nest']?.command ?? [];
+      if (!script) throw new Error('@rekog/mcp-nest is not set up');
+      child = fork(script, [JSON.stringify(config)], { cwd: dirname(script), execPath: options.nodePath, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      probes = false;
+    } else {
+      const asBaseline = options.baseline !== undefined && config.impl === 'raw';
+      const main = asBaseline ? resolve(options.baseline!, 'bench/dist/server-main.js') : here('./server-main.js');
+      child = fork(main, [JSON.stringify(asBaseline ? { ...config, impl: 'ours' } : config)], { execPath: options.nodePath, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    }
+    pin(child.pid, 0, options.pin);
     try {
-      const { port } = await once<{ port: number }>(child, `${config.impl} server`, 60_000);
-      return new ServerProcess(config, port, child);
+      const { port } = child.stdout ? await portFromStdout(child, what, 120_000) : await once<{ port: number }>(child, what, 120_000);
+      // Threads a server starts after it listens (V8's, libuv's) are pinned too.
+      pin(child.pid, 0, options.pin);
+      return new ServerProcess(config, port, child, probes);
     } catch (error) {
-      child.kill();
+      child.kill('SIGKILL');
       throw error;
     }
   }
 
+  private async ask<T>(command: ServerCommand, what: string, timeoutMs = 30_000): Promise<T> {
+    if (!this.probes) throw new Error(`${this.config.impl} server: ${what} is not supported`);
+    const answer = once<T>(this.child, what, timeoutMs);
+    this.child.send(command);
+    return answer;
+  }
+
   async memory(): Promise<MemorySample> {
-    const answer = once<{ mem: MemorySample }>(this.child, 'memory probe', 30_000);
-    this.child.send({ cmd: 'mem' });
-    return (await answer).mem;
+    return (await this.ask<{ mem: MemorySample }>({ cmd: 'mem' }, 'memory probe')).mem;
+  }
+
+  async profileStart(): Promise<void> {
+    await this.ask<ServerReply>({ cmd: 'profile-start' }, 'profile start');
+  }
+
+  /** Writes the profile to `file`; returns the process's CPU time (µs, user + system) while it ran. */
+  async profileStop(file: string): Promise<number> {
+    return (await this.ask<{ profiled: string; cpuUs: number }>({ cmd: 'profile-stop', file }, 'profile stop', 120_000)).cpuUs;
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ cmd: 'stop' } satisfies { cmd: 'stop' }, () => undefined);
+    if (this.child.connected) this.child.send({ cmd: 'stop' } satisfies ServerCommand, () => undefined);
+    else this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
   }
 }
-
-export type { ServerReply };
 
 /** Runs one load job in its own process, pinned to core 1, and returns what it measured. */
 export async function runLoad(job: LoadJob, pinEnabled: boolean): Promise<LoadResult> {

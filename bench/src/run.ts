@@ -1,100 +1,27 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseOptions, sessionsFor, type BenchOptions } from './options.js';
-import { pinned, runLoad, ServerProcess } from './processes.js';
-import { docsSection, memoryTable, ratioLines, soakTable, targetLines, throughputTable } from './report.js';
-import { summarize, type BenchResults, type Impl, type MemoryRow, type SoakRow, type ThroughputRow } from './results.js';
-import { serverKey, WORKLOADS, type Workload } from './workloads.js';
-import type { LoadJob, LoadResult } from './load/load-job.js';
+import { idleMemory, job, latency, log, profileLayers, soak, throughput, type Servers } from './measure.js';
+import { nodeBinary } from './node-versions.js';
+import { parseOptions, type BenchOptions } from './options.js';
+import { preparePeers } from './peers.js';
+import { makePlan, minutes, planText, type Group } from './plan.js';
+import { pinned, runLoad, ServerProcess, type StartOptions } from './processes.js';
+import { consoleReport, docsSection, ratioLines, targetLines } from './report.js';
+import { summarize, type BenchResults, type Impl } from './results.js';
+import { RATE_REFERENCE, WORKLOADS } from './workloads.js';
 
 /**
- * `npm run bench`: the raw SDK (express, as its examples do it) against a Nest app with @nestmcp/core, same
- * tools, same load, alternating raw, ours, raw, ours... and medians of the runs.
+ * `npm run bench`: the raw SDK (express, as its examples do it), our Nest app on express and on Fastify, and the
+ * peers (@rekog/mcp-nest, fastmcp), same tools, same load, alternating servers run by run, medians of the runs.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const IMPLS: Impl[] = ['raw', 'ours'];
 
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
-function job(options: BenchOptions, port: number, workload: Workload, fillers: number, extra: Partial<LoadJob> = {}): LoadJob {
-  return {
-    port,
-    kind: workload.kind,
-    sessions: workload.sessions,
-    connections: options.connections,
-    warmupMs: options.warmupMs,
-    durationMs: options.durationMs,
-    expectedTools: fillers + 1,
-    ...extra,
-  };
-}
-
-function checkErrors(label: string, result: LoadResult): void {
-  if (result.errors) log(`  ! ${label}: ${result.errors} bad responses, first: ${result.firstError}`);
-}
-
-async function throughput(options: BenchOptions, servers: Record<Impl, ServerProcess>, workload: Workload, fillers: number): Promise<ThroughputRow> {
-  const runs: Record<Impl, LoadResult[]> = { raw: [], ours: [] };
-  for (let run = 1; run <= options.runs; run++) {
-    for (const impl of IMPLS) {
-      const result = await runLoad(job(options, servers[impl].port, workload, fillers), options.pin);
-      checkErrors(`${workload.name} N=${fillers} ${impl}`, result);
-      runs[impl].push(result);
-      log(`  ${workload.name} N=${fillers} run ${run} ${impl}: ${result.throughput.toFixed(0)} ops/s, p99 ${result.p99.toFixed(1)} ms`);
-    }
-  }
-  const median = { raw: summarize(runs.raw), ours: summarize(runs.ours) };
-  return {
-    workload: workload.name,
-    title: workload.title,
-    fillers,
-    runs,
-    median,
-    ratio: { throughput: median.ours.throughput / median.raw.throughput, p99: median.ours.p99 / median.raw.p99 },
-    errors: [...runs.raw, ...runs.ours].reduce((sum, run) => sum + run.errors, 0),
-  };
-}
-
-async function idleMemory(options: BenchOptions, servers: Record<Impl, ServerProcess>, workload: Workload, fillers: number): Promise<MemoryRow> {
-  const sessions = sessionsFor(options, fillers);
-  const row: MemoryRow = { fillers, sessions, perSession: { raw: { heapBytes: 0, rssBytes: 0 }, ours: { heapBytes: 0, rssBytes: 0 } }, errors: 0 };
-  for (const impl of IMPLS) {
-    const before = await servers[impl].memory();
-    const result = await runLoad(job(options, servers[impl].port, workload, fillers, { count: sessions }), options.pin);
-    checkErrors(`idle-memory N=${fillers} ${impl}`, result);
-    row.errors += result.errors;
-    const after = await servers[impl].memory();
-    const opened = Math.max(1, result.operations);
-    row.perSession[impl] = { heapBytes: (after.heapUsed - before.heapUsed) / opened, rssBytes: (after.rss - before.rss) / opened };
-    log(`  idle-memory N=${fillers} ${impl}: ${(row.perSession[impl].heapBytes / 1024).toFixed(1)} KB heap per session (${opened} sessions)`);
-  }
-  return row;
-}
-
-async function soak(options: BenchOptions, servers: Record<Impl, ServerProcess>, workload: Workload, fillers: number): Promise<SoakRow> {
-  const row = { fillers, seconds: options.soakMs / 1000, heap: {} as SoakRow['heap'], errors: 0 };
-  for (const impl of IMPLS) {
-    // A short run first, so the "before" heap already holds what a warm server keeps (compiled code, caches).
-    await runLoad(job(options, servers[impl].port, workload, fillers, { warmupMs: 0, durationMs: Math.min(options.durationMs, 2000) }), options.pin);
-    const before = await servers[impl].memory();
-    const result = await runLoad(job(options, servers[impl].port, workload, fillers, { warmupMs: 0, durationMs: options.soakMs }), options.pin);
-    checkErrors(`soak N=${fillers} ${impl}`, result);
-    row.errors += result.errors;
-    const after = await servers[impl].memory();
-    row.heap[impl] = { before: before.heapUsed, after: after.heapUsed, growth: after.heapUsed - before.heapUsed, throughput: result.throughput };
-    log(`  soak N=${fillers} ${impl}: heap ${(before.heapUsed / 1048576).toFixed(2)} → ${(after.heapUsed / 1048576).toFixed(2)} MB`);
-  }
-  return row;
-}
-
-function profileArgs(options: BenchOptions, impl: Impl, key: string, fillers: number): string[] {
+function profileArgs(options: BenchOptions, impl: Impl, group: Group): string[] {
   if (!options.profile || impl !== 'ours') return [];
   const dir = resolve(root, 'bench/results/profiles');
-  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `ours-${key}-n${fillers}-${Date.now()}.cpuprofile`];
+  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `ours-${group.key}-n${group.fillers}-${Date.now()}.cpuprofile`];
 }
 
 function machine(): BenchResults['machine'] {
@@ -106,6 +33,7 @@ function machine(): BenchResults['machine'] {
     node: process.version,
     pinned: pinned(),
     date: new Date().toISOString().slice(0, 10),
+    load: { start: loadavg()[0], end: 0 },
   };
 }
 
@@ -126,43 +54,125 @@ function writeDocs(results: BenchResults): string {
   return file;
 }
 
-async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2), WORKLOADS.map((workload) => workload.name));
-  const selected = WORKLOADS.filter((workload) => options.workloads.includes(workload.name));
-  const results: BenchResults = { machine: machine(), options: { ...options }, throughput: [], memory: [], soak: [] };
-  // One pair of server processes per server configuration and N; its workloads run in the order of WORKLOADS (soak last).
-  const groups = new Map<string, Workload[]>();
-  for (const workload of selected) groups.set(serverKey(workload), [...(groups.get(serverKey(workload)) ?? []), workload]);
-  const soakFillers = Math.min(...options.fillers);
+/** Starts a group's servers side by side; a peer that fails to start is skipped (and said so), ours and raw must start. */
+async function startServers(group: Group, start: StartOptions, options: BenchOptions, results: BenchResults): Promise<Servers> {
+  const outcomes = await Promise.allSettled(
+    group.servers.map((impl) =>
+      ServerProcess.start({ impl, fillers: group.fillers, ...group.workloads[0].server }, { ...start, execArgv: profileArgs(options, impl, group) }),
+    ),
+  );
+  const servers: Servers = {};
+  const failures: string[] = [];
+  outcomes.forEach((outcome, index) => {
+    const impl = group.servers[index];
+    if (outcome.status === 'fulfilled') servers[impl] = outcome.value;
+    else if (impl === 'mcp-nest' || impl === 'fastmcp') {
+      const message = `${impl} did not start for ${group.key} N=${group.fillers}: ${String((outcome.reason as Error)?.message ?? outcome.reason).split('\n')[0]}`;
+      log(`  ! ${message}; carrying on without it`);
+      results.skipped.push(message);
+    } else failures.push(`${impl}: ${(outcome.reason as Error)?.stack ?? outcome.reason}`);
+  });
+  if (failures.length) {
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
+    throw new Error(`servers did not start:\n${failures.join('\n')}`);
+  }
+  return servers;
+}
 
-  for (const fillers of options.fillers) {
-    for (const [key, workloads] of groups) {
-      const runnable = workloads.filter((workload) => workload.measure !== 'soak' || fillers === soakFillers);
-      if (runnable.length === 0) continue;
-      log(`${key}, N=${fillers}: starting servers`);
-      const started = await Promise.allSettled(IMPLS.map((impl) => ServerProcess.start({ impl, fillers, ...runnable[0].server }, options.pin, profileArgs(options, impl, key, fillers), options.baseline)));
-      const servers = {} as Record<Impl, ServerProcess>;
-      started.forEach((outcome, index) => outcome.status === 'fulfilled' && (servers[IMPLS[index]] = outcome.value));
-      try {
-        for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
-        for (const workload of runnable) {
-          if (workload.measure === 'throughput') results.throughput.push(await throughput(options, servers, workload, fillers));
-          else if (workload.measure === 'memory') results.memory.push(await idleMemory(options, servers, workload, fillers));
-          else results.soak.push(await soak(options, servers, workload, fillers));
+async function runGroup(group: Group, start: StartOptions, node: string, options: BenchOptions, results: BenchResults): Promise<void> {
+  log(`${node}, ${group.key}, N=${group.fillers}: starting ${group.servers.join(', ')}`);
+  const servers = await startServers(group, start, options, results);
+  try {
+    let rawMax: number | undefined;
+    for (const workload of group.workloads) {
+      if (workload.measure === 'throughput') {
+        const row = await throughput(options, servers, workload, group.fillers, node);
+        results.throughput.push(row);
+        if (workload.name === RATE_REFERENCE) rawMax = (row.median.raw ?? row.median.ours)?.throughput;
+      } else if (workload.measure === 'latency') {
+        if (rawMax === undefined) {
+          // The open-loop rates are shares of the raw SDK's closed-loop maximum: measure it once if it did not run.
+          const reference = WORKLOADS.find((candidate) => candidate.name === RATE_REFERENCE)!;
+          const target = servers.raw ?? servers.ours!;
+          rawMax = summarize([await runLoad(job(options, target.port, reference, group.fillers), options.pin)]).throughput;
         }
-      } finally {
-        await Promise.all(Object.values(servers).map((server) => server.stop()));
-      }
+        results.latency.push(await latency(options, servers, workload, group.fillers, node, rawMax));
+      } else if (workload.measure === 'memory') results.memory.push(await idleMemory(options, servers, workload, group.fillers));
+      else results.soak.push(await soak(options, servers, workload, group.fillers));
+    }
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => server!.stop()));
+  }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const options = parseOptions(process.argv.slice(2), WORKLOADS.map((workload) => workload.name));
+  const plan = makePlan(options);
+  if (options.plan) {
+    console.log(planText(plan, options));
+    return 0;
+  }
+  if (!options.setup) log(`estimated time: ${minutes(plan.estimateSeconds)}`);
+  const results: BenchResults = {
+    machine: machine(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    options: { ...options },
+    nodes: [process.version],
+    peers: preparePeers(root, options.servers, options.peerSetup),
+    skipped: [],
+    throughput: [],
+    latency: [],
+    memory: [],
+    soak: [],
+    layers: [],
+    seconds: 0,
+  };
+  if (options.setup) {
+    for (const major of options.nodeVersions) log(`Node ${major}: ${nodeBinary(root, major).version}`);
+    return Object.values(results.peers).every((state) => state.available) ? 0 : 1;
+  }
+  const unavailable = new Set(Object.entries(results.peers).filter(([, state]) => !state.available).map(([peer]) => peer));
+  const start: StartOptions = { pin: options.pin, baseline: options.baseline, peers: results.peers };
+
+  const binaries = new Map<number, { path: string; version: string }>();
+  for (const major of options.nodeVersions) {
+    try {
+      binaries.set(major, nodeBinary(root, major));
+    } catch (error) {
+      const message = `Node ${major} not run: ${(error as Error).message}`;
+      log(`! ${message}`);
+      results.skipped.push(message);
     }
   }
+  for (const group of plan.groups) {
+    const binary = group.nodeMajor === undefined ? undefined : binaries.get(group.nodeMajor);
+    if (group.nodeMajor !== undefined && !binary) continue;
+    const node = binary?.version ?? process.version;
+    if (!results.nodes.includes(node)) results.nodes.push(node);
+    group.servers = group.servers.filter((impl) => !unavailable.has(impl));
+    await runGroup(group, { ...start, nodePath: binary?.path }, node, options, results);
+  }
+
+  const dir = resolve(root, 'bench/results/profiles');
+  if (plan.layers.length) mkdirSync(dir, { recursive: true });
+  for (const item of plan.layers) {
+    const server = await ServerProcess.start({ impl: item.impl, fillers: item.fillers, ...item.workload.server }, start);
+    try {
+      results.layers.push(await profileLayers(options, server, item.workload, item.fillers, process.version, dir));
+    } finally {
+      await server.stop();
+    }
+  }
+
   results.machine.pinned = pinned();
+  results.machine.load.end = loadavg()[0];
+  results.seconds = (Date.now() - started) / 1000;
   const order = (row: { workload: string }) => WORKLOADS.findIndex((workload) => workload.name === row.workload);
-  results.throughput.sort((a, b) => order(a) - order(b) || a.fillers - b.fillers);
+  results.throughput.sort((a, b) => results.nodes.indexOf(a.node) - results.nodes.indexOf(b.node) || order(a) - order(b) || a.fillers - b.fillers);
 
   if (options.baseline) console.log(`\n"raw" below is the baseline build at ${options.baseline}, not the raw SDK; ratios are this build / baseline.`);
-  console.log(`\n${throughputTable(results.throughput)}`);
-  if (results.memory.length) console.log(`\n${memoryTable(results.memory)}`);
-  if (results.soak.length) console.log(`\n${soakTable(results.soak)}`);
+  console.log(`\n${consoleReport(results)}`);
   const targets = targetLines(results);
   if (targets.length && !options.smoke) console.log(`\n${targets.join('\n')}`);
   console.log('');
@@ -171,10 +181,10 @@ async function main(): Promise<number> {
   const out = options.out ? resolve(options.out) : resolve(root, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2));
-  log(`raw results: ${out}`);
+  log(`raw results: ${out} (${minutes(results.seconds)}; estimated ${minutes(plan.estimateSeconds)})`);
   if (options.writeDocs) log(`updated ${writeDocs(results)}`);
 
-  const errors = [...results.throughput, ...results.memory, ...results.soak].reduce((sum, row) => sum + row.errors, 0);
+  const errors = [...results.throughput, ...results.latency, ...results.memory, ...results.soak].reduce((sum, row) => sum + row.errors, 0);
   if (errors) log(`${errors} responses were wrong or missing`);
   return errors ? 1 : 0;
 }

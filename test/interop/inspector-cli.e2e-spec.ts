@@ -48,7 +48,7 @@ describe('interop: MCP Inspector CLI', () => {
 
     it('lists tools', async () => {
       const result = (await inspector(url, 'http', ['--method', 'tools/list'])) as { tools: { name: string }[] };
-      expect(result.tools.map((tool) => tool.name).sort()).toEqual(['create_note', 'note_stats', 'reindex_notes', 'search_notes']);
+      expect(result.tools.map((tool) => tool.name).sort()).toEqual(['create_note', 'note_stats', 'reindex_notes', 'rest_create_note', 'rest_get_note', 'rest_list_notes', 'search_notes']);
     });
 
     it('calls a tool', async () => {
@@ -126,5 +126,38 @@ describe('interop: MCP Inspector CLI', () => {
       const result = await inspector(url, 'http', ['--method', 'tools/list']).catch((error: { stdout?: string; stderr?: string }) => error);
       expect(JSON.stringify(result)).toMatch(/401|Unauthorized|invalid_token/);
     });
+  });
+});
+
+// The sample over stdio, started by the CLI the way desktop clients start it: `node sample/dist/main-stdio.js` (what
+// `npm run --silent start:stdio` runs; CI builds it before the tests).
+describe('interop: MCP Inspector CLI, the sample over stdio', () => {
+  const sampleStdio = join(process.cwd(), 'sample', 'dist', 'main-stdio.js');
+
+  async function inspectorStdio(args: string[]): Promise<unknown> {
+    const { stdout } = await run(process.execPath, [inspectorBin, '--cli', process.execPath, sampleStdio, ...args], { cwd: inspectorCwd, timeout: 30_000 });
+    return JSON.parse(stdout);
+  }
+
+  it('lists tools', async () => {
+    const result = (await inspectorStdio(['--method', 'tools/list'])) as { tools: { name: string }[] };
+    expect(result.tools.map((tool) => tool.name).sort()).toEqual(['create_note', 'note_stats', 'reindex_notes', 'search_notes']);
+  });
+
+  it('calls a tool', async () => {
+    const result = await inspectorStdio(['--method', 'tools/call', '--tool-name', 'search_notes', '--tool-arg', 'query=milk']);
+    expect(result).toEqual({ content: [{ type: 'text', text: JSON.stringify([{ id: '2', title: 'Groceries' }]) }] });
+  });
+
+  it('reads a resource', async () => {
+    const resource = (await inspectorStdio(['--method', 'resources/read', '--uri', 'notes://index'])) as { contents: { text: string }[] };
+    expect(JSON.parse(resource.contents[0].text)).toContainEqual({ id: '2', title: 'Groceries' });
+  });
+
+  it('gets a prompt', async () => {
+    const prompt = (await inspectorStdio(['--method', 'prompts/get', '--prompt-name', 'review_note', '--prompt-args', 'id=1'])) as {
+      messages: { content: { text: string } }[];
+    };
+    expect(prompt.messages[0].content.text).toContain('# Welcome');
   });
 });

@@ -15,6 +15,12 @@ export interface LoadJob {
   expectedTools: number;
   /** open: how many sessions. */
   count?: number;
+  /**
+   * Open loop: send this many requests per second on a fixed schedule, whatever the server's pace (a request
+   * waits for a free connection when all are busy), and measure each latency from its scheduled send time, so
+   * queueing is counted. Without it, the load is a closed loop (each connection sends when its answer came).
+   */
+  rate?: number;
 }
 
 export interface LoadResult {
@@ -24,7 +30,11 @@ export interface LoadResult {
   throughput: number;
   p50: number;
   p99: number;
+  /** 99.9th percentile (ms). */
+  p999: number;
   mean: number;
+  /** Every operation the server answered during the job, warm-up included (CPU per call = profile / served). */
+  served: number;
   /** Responses that were missing, failed, or carried the wrong id or result (the whole run counts, warm-up too). */
   errors: number;
   firstError?: string;

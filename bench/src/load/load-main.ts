@@ -1,12 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { findAnswer, McpWire } from './mcp-wire.js';
+import { openLoop, type Operation } from './open-loop.js';
 import type { LoadJob, LoadResult } from './load-job.js';
 
 /**
  * The load generator process: a fixed number of keep-alive connections, each sending one request at a time
  * (closed loop), for a warm-up and then a measured window. Every answer is checked against its own request:
  * the JSON-RPC id must be the one sent and the result the one expected (3 + 4 = 7 for `add`, N + 1 tools for
- * tools/list), whether it came as a JSON body or as an SSE frame.
+ * tools/list), whether it came as a JSON body or as an SSE frame. With `rate`, the requests go out on a fixed
+ * schedule instead (open loop, see open-loop.ts).
  */
 const job = JSON.parse(process.argv[2]) as LoadJob;
 const origin = `http://127.0.0.1:${job.port}`;
@@ -17,8 +19,6 @@ function fail(message: string): void {
   errors++;
   firstError ??= message;
 }
-
-type Operation = (wire: McpWire, connection: number, seq: number) => Promise<void>;
 
 function checkCall(connection: number, seq: number, id: number, answer: Record<string, unknown> | undefined): void {
   const result = answer?.result as { content?: { text?: string }[] } | undefined;
@@ -66,8 +66,29 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+function summary(latencies: number[], served: number): LoadResult {
+  latencies.sort((a, b) => a - b);
+  const seconds = job.durationMs / 1000;
+  return {
+    operations: latencies.length,
+    throughput: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    p999: percentile(latencies, 99.9),
+    mean: latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length),
+    served,
+    errors,
+    firstError,
+  };
+}
+
 async function measure(wires: McpWire[], sessionOf: (connection: number) => string | undefined): Promise<LoadResult> {
   const op = operation(sessionOf);
+  if (job.rate) {
+    const { latencies, served } = await openLoop(wires, op, { rate: job.rate, warmupMs: job.warmupMs, durationMs: job.durationMs }, fail);
+    return summary(latencies, served);
+  }
+  let served = 0;
   const start = performance.now();
   const measureFrom = start + job.warmupMs;
   const measureTo = measureFrom + job.durationMs;
@@ -84,21 +105,12 @@ async function measure(wires: McpWire[], sessionOf: (connection: number) => stri
           continue;
         }
         const ended = performance.now();
+        served++;
         if (began >= measureFrom && ended <= measureTo) latencies.push(ended - began);
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
-  const seconds = job.durationMs / 1000;
-  return {
-    operations: latencies.length,
-    throughput: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    mean: latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length),
-    errors,
-    firstError,
-  };
+  return summary(latencies, served);
 }
 
 /** Opens `count` sessions, `connections` at a time, and leaves them open on the server. */
@@ -116,7 +128,7 @@ async function open(wires: McpWire[]): Promise<LoadResult> {
       }
     }),
   );
-  return { operations: opened, throughput: 0, p50: 0, p99: 0, mean: 0, errors, firstError };
+  return { operations: opened, throughput: 0, p50: 0, p99: 0, p999: 0, mean: 0, served: opened, errors, firstError };
 }
 
 async function main(): Promise<LoadResult> {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { McpModule, McpTool } from '@nestmcp/core';
 import { z } from 'zod';
 import { FILLER_DESCRIPTION, fillerName, type ServerConfig } from './server-config.js';
@@ -26,7 +27,11 @@ function createToolsProvider(fillers: number): new () => unknown {
   return BenchTools;
 }
 
-/** A Nest app with @nestmcp/core, as a user writes it: McpModule.forRoot() and a provider of tools. */
+/**
+ * A Nest app with @nestmcp/core, as a user writes it: McpModule.forRoot() and a provider of tools, on the express
+ * platform (impl `ours`, Nest's default) or the Fastify one (impl `fastify`, `new FastifyAdapter()` as Nest's docs
+ * show it).
+ */
 export async function startNestServer(config: ServerConfig): Promise<{ port: number; close: () => Promise<void> }> {
   @Module({
     imports: [
@@ -40,7 +45,10 @@ export async function startNestServer(config: ServerConfig): Promise<{ port: num
   })
   class BenchModule {}
 
-  const app = await NestFactory.create(BenchModule, { logger: ['error'] });
+  const app =
+    config.impl === 'fastify'
+      ? await NestFactory.create(BenchModule, new FastifyAdapter(), { logger: ['error'] })
+      : await NestFactory.create(BenchModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

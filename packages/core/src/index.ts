@@ -15,6 +15,7 @@ export {
   MCP_SCOPES_METADATA,
   MCP_PUBLIC_METADATA,
   PROTECTED_RESOURCE_METADATA_PATH,
+  MCP_AUTHORIZATION_SERVER,
 } from './mcp.constants.js';
 export { McpMessages } from './mcp.messages.js';
 
@@ -47,6 +48,14 @@ export { McpErrorCode } from './mcp-error-codes.js';
 
 // Production
 export { McpHealth, type McpHealthReport } from './health/mcp-health.js';
+
+// stdio (docs/stdio.md)
+export { McpStdio, type McpStdioOptions, type McpStdioServer } from './stdio/mcp-stdio.js';
+export { McpStderrLogger } from './stdio/stderr-logger.js';
+export type { McpChannel } from './context/request-context.js';
+
+// Tools from another REST service's OpenAPI document (the app's own routes: `routes` / `@McpTool()` on a route)
+export { fromOpenApi } from './rest-tools/from-openapi.js';
 
 // Bearer auth
 export { McpAuthGuard } from './auth/mcp-auth.guard.js';

@@ -28,3 +28,9 @@ export const MCP_PUBLIC_METADATA = 'nestmcp:public';
 export const MCP_HANDLER_ENHANCER_METADATA = 'nestmcp:handler-enhancer';
 /** Path of the OAuth 2.0 Protected Resource Metadata (RFC 9728); the MCP path is appended for the path-inserted form. */
 export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
+/**
+ * Injection token of the authorization server that runs in this app (an `McpInAppAuthorizationServer`, provided
+ * globally by `McpOAuthModule` of @nestmcp/oauth). When present, servers with `auth` name it in their protected
+ * resource metadata, and `auth.jwt` without a key verifies its access tokens against its keys, in memory.
+ */
+export const MCP_AUTHORIZATION_SERVER = Symbol.for('nestmcp:authorization-server');

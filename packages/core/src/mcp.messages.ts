@@ -12,6 +12,8 @@ export const McpMessages = {
     `MCP server "${server}" has two resources for "${uri}": ${first} and ${second}.`,
   resourceNeedsUri: (where: string) =>
     `@McpResource() on ${where} needs either "uri" (a fixed resource) or "uriTemplate" (an RFC 6570 template such as "notes://{id}").`,
+  publicItemWithScopes: (server: string, item: string, source: string, scopes: readonly string[]) =>
+    `MCP server "${server}": ${item} (${source}) is @McpPublic() and declares scopes (${scopes.join(' ')}). A public item needs no token, so its scopes would never be checked. Put @McpPublic() only on the items that need no token (not on a class with scoped methods), or drop the scopes.`,
   resourceUriAndTemplate: (where: string) =>
     `@McpResource() on ${where} sets both "uri" and "uriTemplate"; set one of them.`,
   unsupportedSchema: (where: string) =>
@@ -50,11 +52,13 @@ export const McpMessages = {
   invalidLimit: (key: string, value: unknown) => `McpModule limits.${key} must be a number >= 0, got ${String(value)}.`,
   forbiddenOrigin: (origin: string) =>
     `Forbidden: origin ${JSON.stringify(origin)} may not call this MCP server (add it to "allowedOrigins").`,
+  duplicateHost: () => 'Bad Request: the request has more than one Host header (RFC 9112 section 3.2).',
   forbiddenHost: (host: string) => `Forbidden: host ${JSON.stringify(host)} is not served by this MCP server (add it to "allowedHosts").`,
   tooManySessions: () => 'Service Unavailable: this MCP server has as many sessions as it allows; retry later.',
   tooManySessionsForCaller: (limit: number) =>
     `Too Many Requests: you already hold ${limit} sessions of this MCP server (limits.maxSessionsPerPrincipal); end one (DELETE) or retry later.`,
   shuttingDown: () => 'Service Unavailable: this MCP server is shutting down; retry on another instance.',
+  storeUnavailable: () => 'Service Unavailable: the session store of this MCP server cannot be reached; retry later.',
   tooManyStreams: (limit: number) =>
     `Too Many Requests: this session already has ${limit} open responses (streams and pending requests); wait for some to finish.`,
   requestTimedOut: (ms: number) => `Request timed out: no answer within ${ms} ms; the server stopped waiting for it.`,
@@ -99,6 +103,12 @@ export const McpMessages = {
     `MCP server "${server}": "auth.principal" reads callers authenticated by the app's own guards; with "auth.jwt" or "auth.verifier" the server verifies tokens itself. Set one or the other.`,
   authPackageMissing: (server: string, option: string, pkg: string) =>
     `MCP server "${server}": "${option}" needs the package "${pkg}", which is not installed. Install it: npm install ${pkg}`,
+  serializerNotOnHandlers: (server: string) =>
+    `MCP server "${server}": the app's global ClassSerializerInterceptor does not run on MCP tool, resource and prompt results (global enhancers guard the MCP route, not its handlers), so fields hidden with @Exclude() are sent to MCP clients when a tool returns a class instance. To serialize them as your routes do: McpModule.forRoot({ ..., inheritGlobalEnhancers: [ClassSerializerInterceptor] }); to keep results as they are and silence this: inheritGlobalEnhancers: false. See docs/enhancers.md.`,
+  guardMetadataNotChecked: (server: string, guards: string[], items: string[]) =>
+    `MCP server "${server}": the app's global guards (${guards.join(', ')}) do not run on MCP handlers, but these items carry metadata a guard reads on routes: ${items.join(', ')}. No global guard checks it there, so e.g. @Roles() on a tool is not enforced. Give the items scopes (@McpTool({ scopes })), or let the guard run on MCP handlers: @ApplyToMcpHandlers() on its class, or inheritGlobalEnhancers: [TheGuard] (it then runs in the 'mcp' context too). Set inheritGlobalEnhancers (false, or a list) once you have decided, to silence this. See docs/enhancers.md.`,
+  authNamelessPrincipal: (server: string) =>
+    `MCP server "${server}": a guard of the app left a req.user that names nobody (no subject, sub, id, userId, username, email or client id) on a request without an Authorization header, so such callers cannot be told apart: they share their sessions and 2026-07-28 request states. Give "auth.principal" a mapping that returns a subject; see docs/auth.md.`,
   authScopesWithoutAuth: (server: string, items: string[]) =>
     `MCP server "${server}" has items that declare scopes (${items.join(', ')}) but no "auth" option, so nothing says who is calling. Their calls are refused unless a guard of the app leaves a principal with those scopes on req.user. Set "auth" (jwt, verifier, or {} to read req.user, or principal) to say how callers are known; see docs/auth.md.`,
   authRefusedLog: (server: string, request: string, reason: string, detail: string) =>
@@ -109,6 +119,8 @@ export const McpMessages = {
       : 'Unauthorized: this needs an authenticated caller; the request carried no principal.',
   authJwtNeedsKey: (server: string) =>
     `MCP server "${server}": "auth.jwt" needs exactly one of "secret", "publicKey" or "jwksUri".`,
+  authJwtNoKeyNoServer: (server: string) =>
+    `MCP server "${server}": "auth.jwt" names no key ("secret", "publicKey" or "jwksUri") and no authorization server runs in this app. Give a key, or import McpOAuthModule from @nestmcp/oauth, whose tokens it then verifies.`,
   authAlgorithmNone: (server: string) => `MCP server "${server}": "auth.jwt.algorithms" must not contain "none".`,
   authInvalidResource: (server: string, resource: string) =>
     `MCP server "${server}": "auth.resource" must be an absolute http(s) URL without a fragment, got "${resource}".`,
@@ -131,6 +143,15 @@ export const McpMessages = {
     `${what} needs a server-to-client request, which a stateless server cannot make: there is no session to carry the answer. Use a stateful transport (transports.streamableHttp.stateless: false).`,
   clientLacksCapability: (what: string, capability: string) =>
     `${what} is not possible: the client did not declare the "${capability}" capability.`,
+  listenNeedsHttp: () => 'subscriptions/listen is served over HTTP only for now; on this channel, use a 2025-11-25 session for notifications.',
+  stdioLineTooLong: (max: number) => `Invalid Request: a line on stdin is longer than ${max} bytes (limits.maxBodyBytes); it was dropped.`,
+  stdioParseError: (detail: string) => `Parse error: a line on stdin is not JSON (${detail}).`,
+  stdioNoServer: (names: string[]) =>
+    `McpStdio.serve(): no MCP server has transports: { stdio: true } (servers: ${names.join(', ') || 'none'}). Set it on the server to serve, or name it: McpStdio.serve(AppModule, { server: '...' }).`,
+  stdioAmbiguous: (names: string[]) => `McpStdio.serve(): several MCP servers have transports: { stdio: true } (${names.join(', ')}); name one: McpStdio.serve(AppModule, { server: '...' }).`,
+  stdioUnknownServer: (name: string, names: string[]) => `McpStdio.serve(): no MCP server named "${name}" (servers: ${names.join(', ') || 'none'}).`,
+  noHttpRequestOnStdio: (fn: string) =>
+    `${fn}() has no HTTP request to return: this message came over the stdio transport. Read what the process was started with (environment, arguments) instead; getHttpHeaders() is {} there.`,
   outsideMcpRequest: (fn: string) =>
     `${fn}() was called outside an MCP request. Call it from an @McpTool/@McpResource/@McpPrompt method, or from code those methods call.`,
 
@@ -165,4 +186,23 @@ export const McpMessages = {
   elicitationAnswerInvalid: (detail: string) => `Elicitation response content does not match requested schema: ${detail}`,
   listenAnonymousRefused: () => 'Unauthorized: subscriptions/listen on this server needs a bearer token.',
   requestStateSecretTooShort: () => 'McpModule modern.requestStateSecret must be at least 32 bytes.',
+  // Tools from REST routes and OpenAPI operations (docs/rest-as-tools.md)
+  restArgumentMissing: (argument: string) => `Missing required argument "${argument}".`,
+  restPathParameterInvalid: (argument: string) =>
+    `Argument "${argument}" must be a non-empty string or a number, and not "." or ".." (it is one segment of the URL path).`,
+  restQueryParameterInvalid: (argument: string) => `Argument "${argument}" must be a string, a number, a boolean, or an array of them.`,
+  restHeaderParameterInvalid: (argument: string) => `Argument "${argument}" must be a string, a number or a boolean, without line breaks.`,
+  restStatus: (status: number) => `The REST call failed with HTTP status ${status}.`,
+  restInvalidJson: () => 'The REST call answered with a JSON content type but a body that is not valid JSON.',
+  restNotJson: (status: number) => `The REST call answered ${status} without a JSON body, but this tool declares a JSON result.`,
+  restTimeout: (ms: number) => `The REST call took longer than ${ms} ms and was abandoned.`,
+  restResponseTooLarge: (bytes: number) => `The REST call's response is larger than ${bytes} bytes and was abandoned.`,
+  restUnreachable: (base: string, reason: string) => `The REST service at ${base} could not be reached: ${reason}.`,
+  restNoHttpServer: (tool: string) => `Tool "${tool}" calls a route of this app, but the app has no HTTP server (is it initialised?).`,
+  restCustomVersioning: (where: string) =>
+    `${where} cannot be a tool: the app uses custom versioning, so which request reaches this route is not known. Use URI, header or media-type versioning, or write a tool for it.`,
+  restRouteNotController: (name: string) => `McpModule routes.include names ${name}, which is not a controller of this application.`,
+  openApiInvalid: (detail: string) => `fromOpenApi(): ${detail}`,
+  openApiBadBaseUrl: (baseUrl: string) => `fromOpenApi(): baseUrl "${baseUrl}" must be an absolute http(s) URL.`,
+  openApiRefNotFound: (ref: string) => `fromOpenApi(): $ref "${ref}" points to nothing in the document (only local "#/..." references are followed).`,
 } as const;

@@ -6,10 +6,12 @@ import { McpMessages } from './mcp.messages.js';
 import type { McpModuleAsyncOptions, McpModuleOptions, McpTransportsOptions } from './interfaces/mcp-options.interface.js';
 import type { McpHealthOptions } from './interfaces/mcp-limits.interface.js';
 import { McpExplorer } from './discovery/mcp.explorer.js';
+import { McpRouteToolsExplorer } from './discovery/mcp-route-tools.explorer.js';
 import { McpMetadataAccessor } from './discovery/mcp-metadata.accessor.js';
 import { McpRegistry } from './registry/mcp-registry.js';
 import { McpDispatcher } from './execution/mcp-dispatcher.js';
 import { McpHandlerInvoker } from './execution/mcp-handler-invoker.js';
+import { McpGlobalEnhancerHints } from './execution/mcp-global-enhancer-hints.js';
 import { McpOperations } from './operations/mcp-operations.js';
 import { McpResolvedOptions } from './options/mcp-resolved-options.js';
 import { resolveSseOptions, resolveStreamableHttpOptions } from './options/transport-options.js';
@@ -25,6 +27,10 @@ import { McpServedRoutes } from './http/mcp-served-routes.js';
 import { Rev2026Dispatcher } from './rev-2026-07-28/rev-2026.dispatcher.js';
 import { Rev2026Endpoint } from './rev-2026-07-28/rev-2026.endpoint.js';
 import { McpEndpoint } from './endpoint/mcp-endpoint.js';
+import { McpChannels } from './endpoint/mcp-channels.js';
+import { McpRouteGuards } from './endpoint/mcp-route-guards.js';
+import { McpChannelSessions } from './transports/channel-sessions.js';
+import { Rev2026Channel } from './rev-2026-07-28/rev-2026-channel.js';
 import { createMcpController } from './endpoint/mcp.controller.js';
 import { McpHealth } from './health/mcp-health.js';
 import { createMcpHealthController, resolveHealthPath } from './health/mcp-health.controller.js';
@@ -50,7 +56,10 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     McpMetadataAccessor,
     McpRegistry,
     McpHandlerInvoker,
+    McpGlobalEnhancerHints,
     McpExplorer,
+    // Tools from the app's routes and from OpenAPI documents (none unless asked for)
+    McpRouteToolsExplorer,
     // The core of operations and each revision's glue
     McpOperations,
     McpDispatcher,
@@ -65,6 +74,11 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     SseEndpoint,
     Rev2026Endpoint,
     McpEndpoint,
+    // Channels that are not HTTP (stdio, the testing kit's in-memory channel), above the same dispatchers
+    McpChannelSessions,
+    Rev2026Channel,
+    McpRouteGuards,
+    McpChannels,
     McpServedRoutes,
     McpHttpGate,
     McpHealth,
@@ -73,7 +87,7 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     McpServerAuthGuard,
     ProtectedResourceRoutes,
   ],
-  exports: [McpRegistry, McpSessions, McpHealth],
+  exports: [McpRegistry, McpSessions, McpHealth, McpChannels],
 })
 export class McpModule extends McpConfigurableModule implements NestModule {
   constructor(private readonly gate: McpHttpGate) {

@@ -8,8 +8,8 @@ export class NotesResources {
   constructor(private readonly notes: NotesService) {}
 
   @McpResource({ uri: 'notes://index', name: 'note-index', description: 'Every note id and title', mimeType: 'application/json' })
-  index() {
-    return this.notes.all().map(({ id, title }) => ({ id, title }));
+  async index() {
+    return (await this.notes.all()).map(({ id, title }) => ({ id, title }));
   }
 
   @McpResource({
@@ -19,14 +19,14 @@ export class NotesResources {
     mimeType: 'text/markdown',
     complete: { id: 'completeNoteId' },
   })
-  note({ id }: { id: string }) {
-    const note = this.notes.get(id);
+  async note({ id }: { id: string }) {
+    const note = await this.notes.get(id);
     return `# ${note.title}\n\n${note.body}\n\nTags: ${note.tags.join(', ') || 'none'}`;
   }
 
   /** Completes note ids for the template and the prompt (a method, so it can use the injected service). */
-  completeNoteId(value: string): string[] {
-    return this.notes.ids().filter((id) => id.startsWith(value));
+  async completeNoteId(value: string): Promise<string[]> {
+    return (await this.notes.ids()).filter((id) => id.startsWith(value));
   }
 
   @McpPrompt({
@@ -34,8 +34,8 @@ export class NotesResources {
     args: z.object({ id: z.string().describe('Note id'), tone: z.string().optional().describe('e.g. "friendly" or "strict"') }),
     complete: { id: 'completeNoteId' },
   })
-  review_note({ id, tone }: { id: string; tone?: string }) {
-    const note = this.notes.get(id);
+  async review_note({ id, tone }: { id: string; tone?: string }) {
+    const note = await this.notes.get(id);
     return `Review this note${tone ? ` in a ${tone} tone` : ''}. Point out anything unclear.\n\n# ${note.title}\n${note.body}`;
   }
 }

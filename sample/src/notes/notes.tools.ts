@@ -19,26 +19,27 @@ export class NotesTools {
   @McpTool({ description: 'Create a note', input: CreateNoteDto, annotations: { destructiveHint: false } })
   @UseGuards(ReadOnlyGuard)
   async create_note(input: CreateNoteDto, ctx: McpContext) {
-    const note = this.notes.create(input);
+    const note = await this.notes.create(input);
     await ctx.log.info(`created note ${note.id}`, 'notes');
     return `Created note ${note.id}: ${note.title}`;
   }
 
   @McpTool({ description: 'Search notes by text', input: SearchInput, annotations: { readOnlyHint: true } })
-  search_notes({ query, limit }: z.infer<typeof SearchInput>) {
-    return this.notes.search(query, limit).map(({ id, title }) => ({ id, title }));
+  async search_notes({ query, limit }: z.infer<typeof SearchInput>) {
+    return (await this.notes.search(query, limit)).map(({ id, title }) => ({ id, title }));
   }
 
   @McpTool({ title: 'Note statistics', description: 'How many notes there are, per tag', output: NoteStats, annotations: { readOnlyHint: true } })
-  note_stats(): z.infer<typeof NoteStats> {
+  async note_stats(): Promise<z.infer<typeof NoteStats>> {
     const tags: Record<string, number> = {};
-    for (const note of this.notes.all()) for (const tag of note.tags) tags[tag] = (tags[tag] ?? 0) + 1;
-    return { count: this.notes.all().length, tags };
+    const all = await this.notes.all();
+    for (const note of all) for (const tag of note.tags) tags[tag] = (tags[tag] ?? 0) + 1;
+    return { count: all.length, tags };
   }
 
   @McpTool({ description: 'Re-index every note, reporting progress as it goes', annotations: { idempotentHint: true } })
   async reindex_notes(_args: unknown, ctx: McpContext) {
-    const all = this.notes.all();
+    const all = await this.notes.all();
     for (const [index, note] of all.entries()) {
       if (ctx.signal.aborted) return 'Cancelled';
       await ctx.reportProgress(index + 1, all.length, `Indexed "${note.title}"`);

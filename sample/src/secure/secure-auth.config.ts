@@ -11,9 +11,13 @@ export const SAMPLE_JWT_DEFAULTS = {
 };
 
 /**
- * Options of the protected server, read from the environment when the app starts (forRootAsync):
- * HS256 tokens signed with SAMPLE_JWT_SECRET, issued by SAMPLE_JWT_ISSUER, for SAMPLE_JWT_AUDIENCE (the server's
- * canonical URL). Set SAMPLE_PUBLIC_URL when the server is reached through another URL (a proxy, a tunnel).
+ * Options of the protected server, read from the environment when the app starts (forRootAsync). It accepts two
+ * kinds of bearer tokens:
+ * - those of the sample's own authorization server (McpOAuthModule, see auth/sample-oauth.config.ts), which real
+ *   OAuth clients get by logging in: verified in memory with its keys, and only when issued for this server's URL;
+ * - HS256 tokens from `npm run token`, signed with SAMPLE_JWT_SECRET, issued by SAMPLE_JWT_ISSUER, for
+ *   SAMPLE_JWT_AUDIENCE (the server's canonical URL), for scripts.
+ * Set SAMPLE_PUBLIC_URL when the server is reached through another URL (a proxy, a tunnel).
  */
 export function secureServerOptions(env: NodeJS.ProcessEnv = process.env): McpModuleOptions {
   const resource = env.SAMPLE_PUBLIC_URL ? `${env.SAMPLE_PUBLIC_URL.replace(/\/$/, '')}${SECURE_MCP_PATH}` : undefined;
@@ -22,12 +26,15 @@ export function secureServerOptions(env: NodeJS.ProcessEnv = process.env): McpMo
     version: '0.1.0',
     instructions: 'Your own notes. Needs a bearer token; notes:read to list, notes:write to add.',
     auth: {
-      jwt: {
-        secret: env.SAMPLE_JWT_SECRET ?? SAMPLE_JWT_DEFAULTS.secret,
-        issuer: env.SAMPLE_JWT_ISSUER ?? SAMPLE_JWT_DEFAULTS.issuer,
-        audience: env.SAMPLE_JWT_AUDIENCE ?? resource ?? SAMPLE_JWT_DEFAULTS.audience,
-        algorithms: ['HS256'],
-      },
+      jwt: [
+        {},
+        {
+          secret: env.SAMPLE_JWT_SECRET ?? SAMPLE_JWT_DEFAULTS.secret,
+          issuer: env.SAMPLE_JWT_ISSUER ?? SAMPLE_JWT_DEFAULTS.issuer,
+          audience: env.SAMPLE_JWT_AUDIENCE ?? resource ?? SAMPLE_JWT_DEFAULTS.audience,
+          algorithms: ['HS256'],
+        },
+      ],
       ...(resource && { resource }),
       resourceName: 'nestmcp sample (secure notes)',
     },

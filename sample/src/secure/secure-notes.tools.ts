@@ -18,14 +18,14 @@ export class SecureNotesTools {
   }
 
   @McpTool({ server: SECURE_SERVER_NAME, description: 'List the titles of all notes', scopes: ['notes:read'], annotations: { readOnlyHint: true } })
-  list_notes() {
-    return this.notes.all().map(({ id, title }) => ({ id, title }));
+  async list_notes() {
+    return (await this.notes.all()).map(({ id, title }) => ({ id, title }));
   }
 
   @RequireScopes('notes:write')
   @McpTool({ server: SECURE_SERVER_NAME, description: 'Add a note, signed with your name', input: AddNote })
-  add_note({ title, body }: z.infer<typeof AddNote>) {
-    const note = this.notes.create({ title, body, tags: [`by:${getAccessToken()?.subject ?? 'unknown'}`] });
+  async add_note({ title, body }: z.infer<typeof AddNote>) {
+    const note = await this.notes.create({ title, body, tags: [`by:${getAccessToken()?.subject ?? 'unknown'}`] });
     return `Added note ${note.id}: ${note.title}`;
   }
 }

@@ -2,6 +2,7 @@ import { KeyObject } from 'node:crypto';
 import type * as Jose from 'jose';
 import type * as PassportJwt from 'passport-jwt';
 import type { McpJwtOptions } from '../interfaces/mcp-auth-options.interface.js';
+import type { McpInAppAuthorizationServer } from '../interfaces/mcp-authorization-server.interface.js';
 import { accessTokenFromClaims } from './access-token-claims.js';
 import { loadOptionalPackage } from './optional-package.js';
 import type { McpTokenCheck, McpTokenChecker, McpTokenRefusalReason } from './token-check.js';
@@ -45,6 +46,45 @@ function jwksKeyProvider(jose: JoseModule, options: McpJwtOptions) {
   };
 }
 
+/**
+ * Keys of the authorization server that runs in this app, for passport-jwt's `secretOrKeyProvider`: its public
+ * keys are read in memory (no network round trip) and looked up by the token's `kid` and `alg` with jose's local
+ * key set, rebuilt when the server's key set changes (rotation).
+ */
+function inAppKeyProvider(jose: JoseModule, authorizationServer: McpInAppAuthorizationServer) {
+  let cached: { keys: object; keySet: ReturnType<JoseModule['createLocalJWKSet']> } | undefined;
+  return (_request: unknown, rawJwt: string, done: KeyCallback) => {
+    let header: Jose.ProtectedHeaderParameters;
+    try {
+      header = jose.decodeProtectedHeader(rawJwt);
+    } catch (error) {
+      return done(new Error('jwt malformed', { cause: error }));
+    }
+    authorizationServer
+      .publicKeys()
+      .then((jwks) => {
+        if (cached?.keys !== jwks) cached = { keys: jwks, keySet: jose.createLocalJWKSet(jwks as unknown as Jose.JSONWebKeySet) };
+        return cached.keySet(header);
+      })
+      .then(
+        (key) => done(null, KeyObject.from(key as Parameters<typeof KeyObject.from>[0]) as unknown as string),
+        (error: Error) => done(error),
+      );
+  };
+}
+
+/** The authorization server of this app, for `auth.jwt` entries without a key, and the audience they expect. */
+export interface McpInAppTokenSource {
+  readonly server: McpInAppAuthorizationServer;
+  /** The resource URL a token must be for (its `aud`), when the entry gives no `audience`. */
+  audienceOf(request: unknown): string;
+}
+
+/** Whether an `auth.jwt` entry names its own key (else it verifies the tokens of the in-app authorization server). */
+export function hasOwnKey(options: McpJwtOptions): boolean {
+  return [options.secret, options.publicKey, options.jwksUri].some((key) => key !== undefined && key !== '');
+}
+
 /** Names what passport-jwt (jsonwebtoken's errors) or jose (key set errors) said about a refused token. */
 function refusalReason(info: unknown): McpTokenRefusalReason {
   const error = info as { name?: string; message?: string; code?: string } | undefined;
@@ -85,27 +125,42 @@ function runStrategy(strategy: PassportJwt.Strategy, request: TokenRequest): Pro
  * secret, a PEM public key or a JWKS URL. passport-jwt (and jose, for `jwksUri`) are loaded here, when a server
  * with `auth.jwt` starts, and only then.
  */
-export async function createJwtTokenChecker(server: string, options: McpJwtOptions): Promise<McpTokenChecker> {
+export async function createJwtTokenChecker(server: string, options: McpJwtOptions, inApp?: McpInAppTokenSource): Promise<McpTokenChecker> {
   const passportJwt = await loadOptionalPackage<PassportJwtModule>('passport-jwt', server, 'auth.jwt');
-  const keys = options.jwksUri
-    ? { secretOrKeyProvider: jwksKeyProvider(await loadOptionalPackage<JoseModule>('jose', server, 'auth.jwt.jwksUri'), options) }
-    : { secretOrKey: (options.secret ?? options.publicKey)! };
+  const fromInApp = !hasOwnKey(options) ? inApp : undefined;
+  const keys = fromInApp
+    ? { secretOrKeyProvider: inAppKeyProvider(await loadOptionalPackage<JoseModule>('jose', server, 'auth.jwt'), fromInApp.server) }
+    : options.jwksUri
+      ? { secretOrKeyProvider: jwksKeyProvider(await loadOptionalPackage<JoseModule>('jose', server, 'auth.jwt.jwksUri'), options) }
+      : { secretOrKey: (options.secret ?? options.publicKey)! };
+  // The audience of an in-app token is checked per request below: the resource URL follows the request's host.
+  const audienceOf = fromInApp && options.audience === undefined ? fromInApp.audienceOf : undefined;
   const strategy = new passportJwt.Strategy(
     {
       ...keys,
       jwtFromRequest: (request: TokenRequest) => request.token,
-      issuer: options.issuer,
+      issuer: options.issuer ?? fromInApp?.server.issuer,
       audience: options.audience,
-      algorithms: jwtAlgorithms(options),
+      algorithms: options.algorithms ?? (fromInApp ? [...fromInApp.server.algorithms] : jwtAlgorithms(options)),
       ignoreExpiration: false,
       jsonWebTokenOptions: { clockTolerance: options.clockToleranceSeconds ?? 0 },
     } as PassportJwt.StrategyOptionsWithoutRequest,
     (payload: Record<string, unknown>, done: (error: unknown, user: unknown) => void) => done(null, payload),
   );
   return {
-    async check(token: string): Promise<McpTokenCheck> {
+    async check(token: string, request: unknown): Promise<McpTokenCheck> {
       const outcome = await runStrategy(strategy, { token });
-      if ('user' in outcome) return { token: accessTokenFromClaims(token, outcome.user as Record<string, unknown>) };
+      if ('user' in outcome) {
+        const accessToken = accessTokenFromClaims(token, outcome.user as Record<string, unknown>);
+        const expected = audienceOf?.(request);
+        if (expected !== undefined && ![accessToken.audience ?? []].flat().includes(expected)) {
+          return { refused: 'wrong audience', detail: `the token is not for ${expected}` };
+        }
+        if (fromInApp?.server.isActive && !(await fromInApp.server.isActive(accessToken.claims ?? {}))) {
+          return { refused: 'revoked', detail: 'its grant was revoked' };
+        }
+        return { token: accessToken };
+      }
       const failure = outcome.failure as { message?: string } | undefined;
       return { refused: refusalReason(failure), detail: failure?.message ?? 'refused' };
     },

@@ -82,10 +82,8 @@ export class McpAuthGuard implements CanActivate {
         ? ({ refused: 'malformed Authorization header', detail: 'not "Bearer <token>"' } as const)
         : ({ refused: 'missing token', detail: 'no Authorization header' } as const);
     if ('refused' in check) this.refuse(authenticator, request, response, check.refused, check.detail);
+    // Expiry is the checker's: passport-jwt checks `exp` with `clockToleranceSeconds`, the verifier checker `expiresAt`.
     const token = check.token;
-    if (token.expiresAt !== undefined && token.expiresAt * 1000 <= Date.now()) {
-      this.refuse(authenticator, request, response, 'expired', `expired at ${new Date(token.expiresAt * 1000).toISOString()}`);
-    }
     const missing = authenticator.requiredScopes.filter((scope) => !token.scopes.includes(scope));
     if (missing.length) {
       const message = McpMessages.authInsufficientScope(missing);

@@ -35,12 +35,22 @@ describe('McpAuthenticator', () => {
     expect(open.refusal(open.accessOf(request), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x' } })).toBeUndefined();
   });
 
+  it('allows everything on stdio only by the channel mark: an HTTP or in-memory message without a request is anonymous', () => {
+    const secured = authenticator({ auth: { verifier: new StaticTokenVerifier({}) } });
+    const store = (channel: 'http' | 'in-memory' | 'stdio', request?: unknown) => ({ channel, request, serverName: 'test' });
+    expect(secured.accessIn(store('stdio'))).toBeUndefined();
+    expect(secured.accessIn(store('http'))).toMatchObject({ anonymous: true, authenticated: false });
+    expect(secured.accessIn(store('in-memory'))).toMatchObject({ anonymous: true, authenticated: false });
+    expect(secured.accessIn(undefined)).toMatchObject({ anonymous: true, authenticated: false });
+    expect(secured.accessIn(store('http', requestWith()))).toMatchObject({ anonymous: true });
+  });
+
   it('without jwt or verifier, reads the caller from req.user: default mapping, or auth.principal', () => {
     const fromGuards = authenticator({ auth: {} });
     expect(fromGuards.verifiesTokens).toBe(false);
     const alice = requestWith({ user: { sub: 'alice', iss: 'idp', scope: 'a b' } });
     expect(fromGuards.callerOf(alice)).toEqual({ subject: 'alice', issuer: 'idp', clientId: undefined, scopes: ['a', 'b'] });
-    expect(fromGuards.principalOf(alice)).toBe(JSON.stringify(['idp', 'alice']));
+    expect(fromGuards.principalOf(alice)).toBe(JSON.stringify(['idp', 'sub', 'alice']));
     expect(fromGuards.accessOf(alice)).toMatchObject({ anonymous: false, authenticated: true, scopes: new Set(['a', 'b']) });
     expect(fromGuards.accessOf(requestWith())).toMatchObject({ anonymous: false, authenticated: false });
     expect(fromGuards.principalOf(requestWith())).toBeUndefined();

@@ -2,20 +2,24 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { ApplicationConfig } from '@nestjs/core';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
-import { PROTECTED_RESOURCE_METADATA_PATH } from '../mcp.constants.js';
+import { MCP_AUTHORIZATION_SERVER, PROTECTED_RESOURCE_METADATA_PATH } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
-import type { McpAuthOptions } from '../interfaces/mcp-auth-options.interface.js';
+import type { McpAuthOptions, McpJwtOptions } from '../interfaces/mcp-auth-options.interface.js';
+import type { McpInAppAuthorizationServer } from '../interfaces/mcp-authorization-server.interface.js';
 import type { McpPrincipal } from '../interfaces/mcp-principal.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { ANONYMOUS_ACCESS, mayUse, type McpAccess, type McpAccessRule } from '../registry/mcp-access.js';
 import { resolveStreamableHttpOptions } from '../options/transport-options.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import { McpServedRoutes, servedRouteOf } from '../http/mcp-served-routes.js';
-import { createJwtTokenChecker, jwtAlgorithms } from './jwt-token-checker.js';
+import type { McpRequestContextStore } from '../context/request-context.js';
+import { createJwtTokenChecker, hasOwnKey, jwtAlgorithms } from './jwt-token-checker.js';
+import { multiIssuerTokenChecker } from './multi-issuer-token-checker.js';
 import { verifierTokenChecker } from './verifier-token-checker.js';
 import type { McpTokenCheck, McpTokenChecker } from './token-check.js';
-import { credentialKey, principalFromUser, principalKey } from './mcp-principal.js';
+import { NAMELESS_PRINCIPAL, credentialKey, principalFromUser, principalKey } from './mcp-principal.js';
 import { getRequestAuth, principalAuth, setRequestAuth, type McpRequestAuth } from './request-auth.js';
 import { requestOrigin } from './request-origin.js';
 import { triesBearerAuth } from './bearer-token.js';
@@ -66,6 +70,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   readonly requiredScopes: readonly string[];
   private readonly logger = new Logger('McpAuth');
   private checker?: McpTokenChecker;
+  private warnedNameless = false;
 
   constructor(
     @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
@@ -73,6 +78,8 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     private readonly appConfig: ApplicationConfig,
     /** Where the framework serves this server's routes (absent in unit tests: the path is then computed). */
     @Optional() private readonly servedRoutes?: McpServedRoutes,
+    /** The authorization server that runs in this app (`McpOAuthModule` of @nestmcp/oauth), if one does. */
+    @Optional() @Inject(MCP_AUTHORIZATION_SERVER) private readonly inAppServer?: McpInAppAuthorizationServer,
   ) {
     this.options = moduleOptions.auth;
     this.requiredScopes = this.options?.requiredScopes ?? [];
@@ -83,7 +90,25 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   async onModuleInit(): Promise<void> {
     const options = this.options;
     if (options?.verifier) this.checker = verifierTokenChecker(options.verifier);
-    else if (options?.jwt) this.checker = await createJwtTokenChecker(this.serverName, options.jwt);
+    else if (options?.jwt) this.checker = await this.jwtChecker(this.jwtEntries());
+  }
+
+  /** The `auth.jwt` entries, always as a list. */
+  private jwtEntries(): McpJwtOptions[] {
+    const jwt = this.options?.jwt;
+    return jwt === undefined ? [] : [jwt].flat();
+  }
+
+  /** One checker per `auth.jwt` entry (entries without a key verify the in-app authorization server's tokens). */
+  private async jwtChecker(entries: McpJwtOptions[]): Promise<McpTokenChecker> {
+    const inApp = this.inAppServer && { server: this.inAppServer, audienceOf: (request: unknown) => this.resource(request) };
+    const checkers = await Promise.all(
+      entries.map(async (entry) => ({
+        issuers: [entry.issuer ?? (hasOwnKey(entry) ? [] : [this.inAppServer!.issuer])].flat(),
+        checker: await createJwtTokenChecker(this.serverName, entry, inApp),
+      })),
+    );
+    return multiIssuerTokenChecker(checkers);
   }
 
   /** Items that declare scopes on a server that says nothing of where callers come from: say so, naming them. */
@@ -127,6 +152,10 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     const user = (request as { user?: unknown }).user;
     const caller = (this.options?.principal ?? principalFromUser)(user, request) ?? undefined;
     const auth = principalAuth(caller, caller && principalKey(caller, headersOf(request).authorization));
+    if (auth.principal === NAMELESS_PRINCIPAL && !this.warnedNameless) {
+      this.warnedNameless = true;
+      this.logger.warn(McpMessages.authNamelessPrincipal(this.serverName));
+    }
     setRequestAuth(request, auth);
     return auth;
   }
@@ -139,6 +168,17 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   accessOf(request: unknown): McpAccess | undefined {
     if (!this.enabled && !this.registry.hasScopesInUse()) return undefined;
     return this.requestAuth(request)?.access ?? ANONYMOUS_ACCESS;
+  }
+
+  /**
+   * The access of the caller of the message in progress. On the stdio transport everything is allowed: whoever
+   * can write to the process's stdin started it, and MCP's authorization does not apply there (credentials come
+   * from the environment). That follows from the channel the transport marked, never from a missing request: a
+   * message with no context, or an HTTP one whose request is gone, is anonymous.
+   */
+  accessIn(store: McpRequestContextStore | undefined): McpAccess | undefined {
+    if (store?.channel === 'stdio') return undefined;
+    return this.accessOf(store?.request);
   }
 
   /**
@@ -189,7 +229,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     const { method, params, id } = message as { method: string; params?: { name?: unknown; uri?: unknown }; id?: string | number };
     this.logRefusal(request, refusal.status === 401 ? 'no principal' : 'insufficient scope', `${method} ${String(params?.name ?? params?.uri ?? '')}`.trim() + ` needs ${refusal.scopes.join(' ') || 'a principal'}`);
     this.challenge(request, response, refusal.status === 401 ? 'invalid_token' : 'insufficient_scope', text, refusal.scopes);
-    sendJsonRpcError(response, refusal.status, -32000, text, {}, id ?? null);
+    sendJsonRpcError(response, refusal.status, McpErrorCode.ServerError, text, {}, id ?? null);
     return false;
   }
 
@@ -266,13 +306,15 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /**
-   * A 401 from any guard on this server's routes (the app's own passport guard, say) gets the RFC 9728 challenge, so
-   * MCP clients find the authorization server whoever refused them. Only on servers with `auth` (where the metadata
-   * is served), and only if the refusal has no challenge yet (McpAuthGuard sets its own). Logged at debug level.
+   * A 401 from any guard on this server's routes (the app's own passport guard, say) is logged at debug level, and
+   * gets the RFC 9728 challenge, so MCP clients find the authorization server whoever refused them: the challenge only
+   * on servers with `auth` (where the metadata is served). Neither if the refusal has a challenge already
+   * (McpAuthGuard sets its own, and has logged it).
    */
   challengeGuardRefusal(request: unknown, response: ServerResponse, message: string): void {
-    if (!this.enabled || response.headersSent || response.hasHeader('www-authenticate')) return;
+    if (response.headersSent || response.hasHeader('www-authenticate')) return;
     this.logRefusal(request, 'refused by a guard of the app', message);
+    if (!this.enabled) return;
     const hasCredentials = headersOf(request).authorization !== undefined;
     this.challenge(request, response, 'invalid_token', hasCredentials ? McpMessages.authInvalidToken() : McpMessages.authMissingToken());
   }
@@ -305,9 +347,11 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   /** The RFC 9728 protected resource metadata document of this server, for the resource served at `resourcePath`. */
   metadata(request: unknown, resourcePath?: string): Record<string, unknown> {
     const options = this.options ?? {};
-    const issuer = this.moduleOptions.auth?.jwt?.issuer;
-    // Default: the JWT issuer, when it is a URL (issuer identifiers of OAuth servers are https URLs, RFC 8414).
-    const authorizationServers = options.authorizationServers ?? (typeof issuer === 'string' && /^https?:\/\//.test(issuer) ? [issuer] : undefined);
+    // Default: the authorization server of this app, else the JWT issuers that are URLs (issuer identifiers of
+    // OAuth servers are https URLs, RFC 8414).
+    const issuers = this.jwtEntries().flatMap((entry) => [entry.issuer ?? []].flat()).filter((issuer) => /^https?:\/\//.test(issuer));
+    const defaults = [...new Set([...(this.inAppServer ? [this.inAppServer.issuer] : []), ...issuers])];
+    const authorizationServers = options.authorizationServers ?? (defaults.length ? defaults : undefined);
     const scopes = options.scopesSupported ?? [...new Set([...this.requiredScopes, ...this.registry.scopesInUse()])];
     return {
       resource: this.resource(request, resourcePath),
@@ -358,10 +402,11 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     if (options.resource !== undefined && !/^https?:\/\/[^#]+$/.test(options.resource)) {
       throw new Error(McpMessages.authInvalidResource(server, options.resource));
     }
-    const jwt = options.jwt;
-    if (!jwt) return;
-    const keys = [jwt.secret, jwt.publicKey, jwt.jwksUri].filter((key) => key !== undefined && key !== '');
-    if (keys.length !== 1) throw new Error(McpMessages.authJwtNeedsKey(server));
-    if (jwtAlgorithms(jwt).some((alg) => alg.toLowerCase() === 'none')) throw new Error(McpMessages.authAlgorithmNone(server));
+    for (const jwt of this.jwtEntries()) {
+      const keys = [jwt.secret, jwt.publicKey, jwt.jwksUri].filter((key) => key !== undefined && key !== '');
+      if (keys.length > 1) throw new Error(McpMessages.authJwtNeedsKey(server));
+      if (keys.length === 0 && !this.inAppServer) throw new Error(McpMessages.authJwtNoKeyNoServer(server));
+      if ((jwt.algorithms ?? (keys.length ? jwtAlgorithms(jwt) : [])).some((alg) => alg.toLowerCase() === 'none')) throw new Error(McpMessages.authAlgorithmNone(server));
+    }
   }
 }

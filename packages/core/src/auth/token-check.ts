@@ -14,6 +14,7 @@ export type McpTokenRefusalReason =
   | 'unknown key'
   | 'key set unavailable'
   | 'unknown to the verifier'
+  | 'revoked'
   | 'invalid token';
 
 /** A checked bearer token: accepted, or refused with the reason and a detail that never holds the token. */

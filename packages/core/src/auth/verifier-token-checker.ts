@@ -7,7 +7,11 @@ export function verifierTokenChecker(verifier: TokenVerifier): McpTokenChecker {
     async check(token: string): Promise<McpTokenCheck> {
       // A verifier that throws could not decide (e.g. introspection is down): that is a 500, not a refusal.
       const accessToken = await verifier.verify(token);
-      return accessToken ? { token: accessToken } : { refused: 'unknown to the verifier', detail: 'the TokenVerifier returned null' };
+      if (!accessToken) return { refused: 'unknown to the verifier', detail: 'the TokenVerifier returned null' };
+      // A verifier may hand back a token it did not check the expiry of (docs/auth.md: refused like an expired JWT).
+      const { expiresAt } = accessToken;
+      if (expiresAt !== undefined && expiresAt * 1000 <= Date.now()) return { refused: 'expired', detail: `expired at ${new Date(expiresAt * 1000).toISOString()}` };
+      return { token: accessToken };
     },
   };
 }

@@ -47,15 +47,15 @@ export interface GetHttpHeadersOptions {
  * The headers of the HTTP request that carried the current MCP message, lower-cased, multi-value headers
  * joined with ", ". Hop-by-hop headers (the fixed set, `proxy-*`, and every header `Connection` names),
  * transport and MCP headers, `authorization` and `cookie` are left out unless asked for, so forwarding them to
- * another service does not leak a credential by accident. `{}` outside an MCP request.
+ * another service does not leak a credential by accident. `{}` outside an MCP request and on stdio (no HTTP request).
  */
 export function getHttpHeaders(options: GetHttpHeadersOptions = {}): Record<string, string> {
-  const store = currentMcpRequestContext();
-  if (!store) return {};
-  const include = options.include ? new Set(options.include.map((name) => name.toLowerCase())) : undefined;
   const headers: Record<string, string> = {};
-  const hopByHop = options.all ? undefined : connectionOptions(store.raw.headers.connection);
-  for (const [name, value] of Object.entries(store.raw.headers)) {
+  const raw = currentMcpRequestContext()?.raw;
+  if (!raw) return headers;
+  const include = options.include ? new Set(options.include.map((name) => name.toLowerCase())) : undefined;
+  const hopByHop = options.all ? undefined : connectionOptions(raw.headers.connection);
+  for (const [name, value] of Object.entries(raw.headers)) {
     if (value === undefined) continue;
     if (!options.all && (EXCLUDED.has(name) || name.startsWith('proxy-') || hopByHop!.has(name)) && !include?.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;

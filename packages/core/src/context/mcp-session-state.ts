@@ -71,6 +71,15 @@ export class McpSessionState implements McpLogFilter {
     await this.onChange?.({ subscriptions: [...this.subscribed] });
   }
 
+  /** Takes a change made elsewhere (another process serving the session) without writing it back. */
+  restore(change: McpSessionStateChange): void {
+    if (change.logLevel !== undefined) this.level = change.logLevel;
+    if (change.subscriptions) {
+      this.subscribed.clear();
+      for (const uri of change.subscriptions) this.subscribed.add(uri);
+    }
+  }
+
   static isLoggingLevel(value: unknown): value is LoggingLevel {
     return typeof value === 'string' && value in SEVERITY;
   }

@@ -14,7 +14,7 @@ describe('request context functions', () => {
   it('inside one: the request, and its headers lower-cased with multi-values joined', () => {
     const raw = { headers: { 'x-a': '1', 'x-list': ['a', 'b'], authorization: 'Bearer t', host: 'h' } } as unknown as IncomingMessage;
     const request = { raw };
-    runInMcpRequestContext({ request, raw, response: {} as ServerResponse, serverName: 's' }, () => {
+    runInMcpRequestContext({ channel: 'http', request, raw, response: {} as ServerResponse, serverName: 's' }, () => {
       expect(getHttpRequest()).toBe(request);
       expect(getHttpHeaders()).toEqual({ 'x-a': '1', 'x-list': 'a, b' });
       expect(getHttpHeaders({ include: ['AUTHORIZATION'] })).toEqual({ 'x-a': '1', 'x-list': 'a, b', authorization: 'Bearer t' });

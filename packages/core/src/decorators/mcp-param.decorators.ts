@@ -1,15 +1,16 @@
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import type { PipeTransform, Type } from '@nestjs/common';
 
 /**
- * Parameter kinds understood by MCP handlers (see `McpParamsFactory`). The numbers are Nest's route param
- * types where that helps pipes: the arguments are the "body" (so `ValidationPipe` validates a DTO there), the
- * context and the HTTP request are "custom" (pipes such as `ValidationPipe` leave them alone).
+ * Parameter kinds understood by MCP handlers (see `McpParamsFactory`). The arguments are Nest's route param type
+ * "body" (so `ValidationPipe` validates a DTO there); the context and the HTTP request are numbers no Nest route
+ * param type has, which pipes see as "custom". They must not be RESPONSE (1) or NEXT (2): on a controller method
+ * that is also a route (a route tool, docs/rest-as-tools.md) Nest would then leave the response to the method.
  */
 export enum McpParamType {
-  CONTEXT = 1,
-  HTTP_REQUEST = 2,
   ARGS = 3,
+  CONTEXT = 101,
+  HTTP_REQUEST = 102,
 }
 
 function createMcpParamDecorator(type: McpParamType) {
@@ -45,8 +46,10 @@ export const McpHttpRequest = (): ParameterDecorator => createMcpParamDecorator(
  * Called by `@McpTool` / `@McpResource` / `@McpPrompt` when they are applied, which is after the parameter
  * decorators: a method with any parameter decorator keeps exactly the ones it declares.
  */
-export function applyDefaultMcpParams(target: object, key: string | symbol): void {
+export function applyDefaultMcpParams(target: object, key: string | symbol, method?: unknown): void {
   if (Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key)) return;
+  // A route (`@Get()` applied before): its parameters are the route's, the tool calls it over HTTP.
+  if (typeof method === 'function' && Reflect.getMetadata(PATH_METADATA, method) !== undefined) return;
   const param = (type: McpParamType, index: number) => ({ [`${type}:${index}`]: { index, data: undefined, pipes: [] } });
   Reflect.defineMetadata(
     ROUTE_ARGS_METADATA,

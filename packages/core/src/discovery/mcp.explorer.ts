@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { ApplicationConfig, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
@@ -8,6 +8,7 @@ import type { McpCompleteFn, McpCompleter } from '../interfaces/mcp-resource-opt
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { McpHandlerInvoker } from '../execution/mcp-handler-invoker.js';
 import { McpMetadataAccessor } from './mcp-metadata.accessor.js';
+import { guardMetadataHint, type DiscoveredMcpHandler } from './guard-metadata-hint.js';
 
 /**
  * Finds `@McpTool()`, `@McpResource()` and `@McpPrompt()` methods on the application's providers at
@@ -17,7 +18,11 @@ import { McpMetadataAccessor } from './mcp-metadata.accessor.js';
  * `include` is not set) and its decorator's `server` option names this server (or is not set).
  */
 @Injectable()
-export class McpExplorer implements OnModuleInit {
+export class McpExplorer implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('McpEnhancers');
+  /** What was registered, for the start-up hint about metadata no global guard checks. */
+  private readonly handlers: DiscoveredMcpHandler[] = [];
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -25,10 +30,17 @@ export class McpExplorer implements OnModuleInit {
     private readonly invoker: McpHandlerInvoker,
     private readonly registry: McpRegistry,
     @Inject(MCP_MODULE_OPTIONS) private readonly options: McpModuleOptions,
+    private readonly config: ApplicationConfig,
   ) {}
 
   onModuleInit(): void {
     this.explore();
+  }
+
+  /** After every global enhancer is known (`app.useGlobalGuards()` included). */
+  onApplicationBootstrap(): void {
+    const hint = guardMetadataHint(this.options.name, this.config, this.options.inheritGlobalEnhancers, this.handlers);
+    if (hint) this.logger.warn(hint);
   }
 
   explore(): void {
@@ -52,9 +64,11 @@ export class McpExplorer implements OnModuleInit {
     const method = (prototype as Record<string, (...args: unknown[]) => unknown>)[methodName];
     const source = `${String(wrapper.name)}.${methodName}`;
     const access = (declared: string[] | undefined) => this.access(method, wrapper, declared);
+    const found = (item: string) => this.handlers.push({ item, source, method, type: wrapper.metatype as object });
     const tool = this.accessor.getTool(method);
     if (tool && this.selects(tool.server)) {
       this.registry.registerTool({ ...tool, name: tool.name ?? methodName, ...access(tool.scopes) }, this.invoker.create(wrapper, methodName), source);
+      found(`tool "${tool.name ?? methodName}"`);
     }
     const resource = this.accessor.getResource(method);
     if (resource && this.selects(resource.server)) {
@@ -63,6 +77,7 @@ export class McpExplorer implements OnModuleInit {
         this.invoker.create(wrapper, methodName),
         source,
       );
+      found(`resource "${resource.uri ?? resource.uriTemplate}"`);
     }
     const prompt = this.accessor.getPrompt(method);
     if (prompt && this.selects(prompt.server)) {
@@ -71,6 +86,7 @@ export class McpExplorer implements OnModuleInit {
         this.invoker.create(wrapper, methodName),
         source,
       );
+      found(`prompt "${prompt.name ?? methodName}"`);
     }
   }
 

@@ -89,6 +89,18 @@ function checkStandardHeaders(headers: IncomingHttpHeaders, message: Rev2026Mess
  * (-32020 on disagreement). The classification itself is the official SDK's (`classifyInboundRequest`).
  */
 export function classifyPost(headers: IncomingHttpHeaders, body: unknown, served: McpProtocolVersions): RevisionRoute {
+  return classify(headers, body, served, true);
+}
+
+/**
+ * Revision routing of a message on a channel that is not HTTP (stdio, the testing kit's in-memory channel): the
+ * same classification as `classifyPost()`, by the message's `_meta` alone, without the HTTP headers of SEP-2243.
+ */
+export function classifyChannelMessage(body: unknown, served: McpProtocolVersions): RevisionRoute {
+  return classify({}, body, served, false);
+}
+
+function classify(headers: IncomingHttpHeaders, body: unknown, served: McpProtocolVersions, http: boolean): RevisionRoute {
   if (served === '2025-11-25') return { to: '2025-11-25' };
   // Serving both revisions, a message with no sign of 2026-07-28 (no protocol version in _meta, no Mcp-Method
   // header, no 2026 MCP-Protocol-Version header) is 2025-era: the classifier would say so, at a cost per message.
@@ -116,5 +128,5 @@ export function classifyPost(headers: IncomingHttpHeaders, body: unknown, served
     const error = new UnsupportedProtocolVersionErrorV2({ supported: [...REV_2026_PROTOCOL_VERSIONS], requested: revision ?? 'unknown' });
     return reject(400, error.code, error.message, message.id ?? null, error.data);
   }
-  return checkStandardHeaders(headers, message) ?? { to: '2026-07-28', message, revision };
+  return (http ? checkStandardHeaders(headers, message) : undefined) ?? { to: '2026-07-28', message, revision };
 }

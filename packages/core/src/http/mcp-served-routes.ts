@@ -1,10 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import parseUrl from 'parseurl';
-import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
-import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
-import { resolveSseOptions, resolveStreamableHttpOptions } from '../options/transport-options.js';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 
 /** Route config key marking the routes of an MCP server (set by the controller, read by the gate). */
 export const MCP_FASTIFY_ROUTE_KEY = 'nestmcpRoute';
@@ -76,10 +74,10 @@ export class McpServedRoutes {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(MCP_MODULE_OPTIONS) options: McpModuleOptions,
+    options: McpResolvedOptions,
   ) {
-    const streamable = resolveStreamableHttpOptions(options.transports);
-    const sse = resolveSseOptions(options.transports);
+    const streamable = options.streamableHttp;
+    const sse = options.sse;
     this.declared = [streamable?.path, sse?.path, sse?.messagesPath].filter((path): path is string => path !== undefined);
     this.resourceDeclared = streamable?.path ?? sse?.path;
   }

@@ -8,3 +8,5 @@ export * from './mcp-limits.interface.js';
 export * from './mcp-auth-options.interface.js';
 export * from './token-verifier.interface.js';
 export * from './mcp-principal.interface.js';
+export * from './mcp-rest-tools-options.interface.js';
+export * from './mcp-authorization-server.interface.js';

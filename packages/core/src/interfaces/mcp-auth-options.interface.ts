@@ -1,7 +1,12 @@
 import type { TokenVerifier } from './token-verifier.interface.js';
 import type { McpPrincipalMapper } from './mcp-principal.interface.js';
 
-/** JWT access tokens verified with passport-jwt: a shared secret (HS*), a PEM public key, or a JWKS URL. */
+/**
+ * JWT access tokens verified with passport-jwt: a shared secret (HS*), a PEM public key, or a JWKS URL. Without any
+ * of the three, the keys of the authorization server that runs in this app (`McpOAuthModule` of @nestmcp/oauth),
+ * in memory: its issuer is then the default `issuer`, and the default `audience` is this server's resource URL
+ * (RFC 8707: a token asked for another resource is refused).
+ */
 export interface McpJwtOptions {
   /** Shared secret for HS256/HS384/HS512. */
   secret?: string | Buffer;
@@ -31,19 +36,25 @@ export interface McpJwtOptions {
  * routes with the challenge that points to it, and enforces per-item scopes. See docs/auth.md.
  */
 export interface McpAuthOptions {
-  /** Verify JWT access tokens (needs the package `passport-jwt`, and `jose` for `jwksUri`). */
-  jwt?: McpJwtOptions;
+  /**
+   * Verify JWT access tokens (needs the package `passport-jwt`, and `jose` for `jwksUri` and for the in-app
+   * authorization server). Several issuers: a list; a token is checked by the entry whose `issuer` is its `iss`.
+   */
+  jwt?: McpJwtOptions | McpJwtOptions[];
   /** Verify tokens with your own code (opaque tokens, introspection), or a `StaticTokenVerifier` in development. */
   verifier?: TokenVerifier;
   /**
    * Without `jwt` or `verifier`: how to read the caller from what the app's guards left on the request. Default:
    * `req.user` mapped by the default mapping (scopes from `scopes`, `scope` or `scp`; subject from `subject`, `sub`,
-   * `id` or `userId`; issuer from `issuer` or `iss`; client from `clientId`, `client_id`, `azp` or `cid`).
+   * `id`, `userId`, `username` or `email`; issuer from `issuer` or `iss`; client from `clientId`, `client_id`, `azp` or `cid`).
    */
   principal?: McpPrincipalMapper;
   /** Scopes every request needs (403 insufficient_scope otherwise). Per-tool scopes come on top. */
   requiredScopes?: string[];
-  /** Authorization server issuer URLs clients get tokens from (RFC 9728 `authorization_servers`). */
+  /**
+   * Authorization server issuer URLs clients get tokens from (RFC 9728 `authorization_servers`). Default: the
+   * authorization server that runs in this app (`McpOAuthModule`), else the `auth.jwt` issuers that are URLs.
+   */
   authorizationServers?: string[];
   /**
    * Canonical URL of this MCP server, e.g. `https://api.example.com/mcp` (RFC 9728 `resource`, RFC 8707).

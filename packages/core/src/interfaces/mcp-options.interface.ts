@@ -6,6 +6,7 @@ import type { McpEventStore } from '../stores/mcp-event-store.js';
 import type { McpSessionStore } from '../stores/mcp-session-store.js';
 import type { McpMessageBus } from '../stores/mcp-message-bus.js';
 import type { McpReplayGuard } from '../stores/mcp-replay-guard.js';
+import type { McpOpenApiSource, McpRoutesOptions } from './mcp-rest-tools-options.interface.js';
 
 /**
  * Where one server keeps what outlives a request (see docs/architecture.md, "Stores"). Each one defaults to an
@@ -61,6 +62,12 @@ export interface McpTransportsOptions {
   streamableHttp?: McpStreamableHttpOptions | false;
   /** Legacy HTTP+SSE. Off unless given: `sse: {}` serves it at `/sse` and `/messages`. */
   sse?: McpSseOptions | false;
+  /**
+   * stdio (MCP basic/transports): this server is the one `McpStdio.serve(AppModule)` serves on the process's
+   * stdin/stdout, newline-delimited JSON-RPC, for clients that start the server as a command. Default `false`.
+   * See docs/stdio.md. The HTTP transports stay as configured (they are served only by an HTTP app).
+   */
+  stdio?: boolean;
 }
 
 /** How class-validator DTO inputs of tools and prompts are checked (zod and JSON Schema inputs follow their schema). */
@@ -138,6 +145,13 @@ export interface McpModuleOptions {
   modern?: McpModernOptions;
   /** Stores of sessions, events, cross-process messages and request-state nonces. Default: in memory. */
   stores?: McpStoresOptions;
+  /**
+   * The app's own controller routes as tools: the controllers in `routes.include`, and routes with `@McpTool()`.
+   * Calls run through the route's Nest pipeline as in-process HTTP requests. See docs/rest-as-tools.md.
+   */
+  routes?: McpRoutesOptions;
+  /** Tools from OpenAPI documents of other REST services: `openApi: fromOpenApi({ spec, baseUrl })`. */
+  openApi?: McpOpenApiSource | McpOpenApiSource[];
 }
 
 /** Which protocol revisions one MCP server serves. */

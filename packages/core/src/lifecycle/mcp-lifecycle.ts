@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   Injectable,
   Logger,
@@ -10,7 +10,7 @@ import {
 import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
-import type { McpRejection } from '../http/mcp-rejection.js';
+import { writeRejection, type McpRejection } from '../http/mcp-rejection.js';
 import { OwnedStores } from './owned-stores.js';
 import { McpSessions } from '../sessions/mcp-sessions.js';
 import type { McpSessionTransport } from '../sessions/mcp-session.js';
@@ -26,6 +26,8 @@ export interface McpOpenStream {
 /** How often idle sessions are looked for, at most. */
 const MAX_SWEEP_INTERVAL_MS = 60_000;
 const DRAIN_POLL_MS = 25;
+/** How long the last answers of a drain (503 to requests still being received) get to leave before their connection goes. */
+const LAST_WORDS_MS = 100;
 const logger = new Logger('McpLifecycle');
 
 /**
@@ -43,6 +45,8 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   /** Responses of requests served without a session (stateless 2025, 2026-07-28) that have not ended. */
   private readonly sessionless = new Set<McpOpenStream>();
   private readonly openStreams = new Set<McpOpenStream>();
+  /** Every HTTP exchange on this server's MCP routes, from the gate until its response closes. */
+  private readonly exchanges = new Map<ServerResponse, IncomingMessage>();
   private closed = false;
 
   constructor(
@@ -78,10 +82,10 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     return this.draining ? 'draining' : 'open';
   }
 
-  /** Whether a session may open one more response (`maxStreamsPerSession`). */
+  /** Whether a session may open one more response, or (legacy SSE) start one more request (`maxStreamsPerSession`). */
   admitStream(transport: McpSessionTransport): boolean {
     const limit = this.options.limits.maxStreamsPerSession;
-    return limit === 0 || transport.openStreams < limit;
+    return limit === 0 || transport.inFlight < limit;
   }
 
   /** The HTTP answer to a refused admission: 503 (full, draining) or 429 (caller cap), with Retry-After. */
@@ -90,6 +94,12 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     const message =
       why === 'full' ? McpMessages.tooManySessions() : why === 'capped' ? McpMessages.tooManySessionsForCaller(this.options.limits.maxSessionsPerPrincipal) : McpMessages.shuttingDown();
     return { status: why === 'capped' ? 429 : 503, code: McpErrorCode.ServerError, message, headers, id };
+  }
+
+  /** 503 with Retry-After when a store the request needs (a shared session store, its bus) cannot be reached. */
+  storeRefusal(id: string | number | null = null): McpRejection {
+    const headers = { 'retry-after': String(this.options.limits.retryAfterSeconds) };
+    return { status: 503, code: McpErrorCode.ServerError, message: McpMessages.storeUnavailable(), headers, id };
   }
 
   /** 429 with Retry-After when a session already has `maxStreamsPerSession` open responses. */
@@ -112,6 +122,25 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   holdStream(stream: McpOpenStream): () => void {
     this.openStreams.add(stream);
     return () => this.openStreams.delete(stream);
+  }
+
+  /**
+   * Holds an HTTP exchange on the MCP routes (called by the gate, before bodies are read, guards run or any
+   * transport is chosen) until its response closes. A drain waits for the ones still receiving their body and ends
+   * whatever is left when it is over, so no client (one that trickles a body, a guard that hangs) can keep the HTTP
+   * server from closing.
+   */
+  holdExchange(req: IncomingMessage, res: ServerResponse): void {
+    if (this.exchanges.has(res) || res.writableEnded || res.destroyed) return;
+    this.exchanges.set(res, req);
+    res.once('close', () => this.exchanges.delete(res));
+  }
+
+  /** Exchanges on the MCP routes whose request body is still arriving. */
+  private get receiving(): number {
+    let count = 0;
+    for (const req of this.exchanges.values()) if (!req.complete && !req.destroyed) count++;
+    return count;
   }
 
   /** Requests waiting for their answer: in sessions, stateless and 2026-07-28 ones. */
@@ -147,10 +176,11 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     this.sessions.endStandaloneStreams();
     this.endOpenStreams();
     const deadline = this.drainingSince + this.options.limits.drainTimeoutMs;
-    while (this.pendingRequests > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
+    while ((this.pendingRequests > 0 || this.receiving > 0) && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
     await this.sessions.closeAll();
     this.endOpenStreams();
     this.endSessionless();
+    await this.endExchanges();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -162,6 +192,29 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     this.closed = true;
     for (const store of this.ownedStores.list) {
       await Promise.resolve(store.close?.()).catch((error: unknown) => logger.warn(`closing a store: ${String(error)}`));
+    }
+  }
+
+  /**
+   * The end of a drain: exchanges still open on the MCP routes (a body still arriving, a guard still waiting) are
+   * answered 503 with `Connection: close` where nothing was sent yet, then their connections are closed.
+   */
+  private async endExchanges(): Promise<void> {
+    const left = [...this.exchanges];
+    if (left.length === 0) return;
+    const refusal = this.refusal('draining');
+    const finished: Promise<void>[] = [];
+    for (const [res] of left) {
+      if (!res.writableEnded) {
+        finished.push(new Promise((done) => res.once('close', done).once('finish', done)));
+        if (res.headersSent) res.end();
+        else writeRejection(res, { ...refusal, headers: { ...refusal.headers, connection: 'close' } });
+      }
+    }
+    await Promise.race([Promise.all(finished), sleep(LAST_WORDS_MS)]);
+    for (const [res, req] of left) {
+      this.exchanges.delete(res);
+      req.socket?.destroy();
     }
   }
 

@@ -103,7 +103,7 @@ export class McpOperations {
 
   /** The access of the caller of the current request (`undefined`: the server has no auth). */
   access(): McpAccess | undefined {
-    return this.auth.accessOf(currentMcpRequestContext()?.request);
+    return this.auth.accessIn(currentMcpRequestContext());
   }
 
   // ---- lists: with auth, what each caller may use (the shared cached list for callers who may use everything) ----

@@ -25,6 +25,8 @@ export class McpResolvedOptions {
   readonly protocolVersions: McpProtocolVersions;
   /** Which of the app's global enhancers also run on MCP handlers: all (`true`), none but the marked (`false`), or these. */
   readonly inheritGlobalEnhancers: boolean | readonly Type<unknown>[];
+  /** Whether `McpStdio.serve()` serves this server on stdin/stdout (`transports.stdio`). */
+  readonly stdio: boolean;
 
   constructor(readonly module: McpModuleOptions) {
     this.name = module.name;
@@ -35,5 +37,6 @@ export class McpResolvedOptions {
     this.sseKeepAliveMs = this.sse?.keepAliveMs ?? this.limits.keepAliveMs;
     this.protocolVersions = module.protocolVersions ?? 'both';
     this.inheritGlobalEnhancers = module.inheritGlobalEnhancers ?? false;
+    this.stdio = module.transports?.stdio === true;
   }
 }

@@ -30,7 +30,12 @@ type Resolved<T> = Omit<T, 'complete'> & { name: string; complete?: Record<strin
 /** Who may use an entry: its scopes (decorator option and `@RequireScopes()`) and whether it is `@McpPublic()`. */
 type AccessOptions = { scopes?: readonly string[]; public?: boolean };
 
-function accessRule(options: AccessOptions): McpAccessRule {
+/**
+ * The access rule of an entry. Public and scoped at once is refused: a public item needs no token, so its scopes
+ * would never be checked (a class marked `@McpPublic()` would silently open its scoped methods to anyone).
+ */
+function accessRule(options: AccessOptions, server: string, item: string, source: string): McpAccessRule {
+  if (options.public && options.scopes?.length) throw new Error(McpMessages.publicItemWithScopes(server, item, source, options.scopes));
   return { ...(options.scopes?.length && { scopes: [...new Set(options.scopes)] }), ...(options.public && { public: true }) };
 }
 
@@ -70,13 +75,22 @@ export class McpRegistry {
 
   // ---- tools ----
 
-  /** Adds a tool. Throws if the server already has a tool of that name. */
-  registerTool(options: McpToolOptions & { name: string } & AccessOptions, handler: McpHandlerFn, source = options.name): RegisteredTool {
+  /**
+   * Adds a tool. Throws if the server already has a tool of that name. `compiled` gives schemas already compiled
+   * (tools made from REST operations check only what a safe request needs and leave the rest to the endpoint).
+   */
+  registerTool(
+    options: McpToolOptions & { name: string } & AccessOptions,
+    handler: McpHandlerFn,
+    source = options.name,
+    compiled?: { input?: CompiledSchema; output?: CompiledSchema },
+  ): RegisteredTool {
     const existing = this.tools.get(options.name);
     if (existing) throw new Error(McpMessages.duplicateTool(this.serverName, options.name, existing.source, source));
     const dto = { ...this.options.dtoValidation, refusal: (detail: string) => McpMessages.invalidToolArguments(options.name, detail) };
-    const input = options.input ? compileObjectSchema(options.input, `Tool "${options.name}" input`, 'input', dto) : EMPTY_OBJECT_SCHEMA;
-    const output = options.output ? compileObjectSchema(options.output, `Tool "${options.name}" output`, 'output') : undefined;
+    const input =
+      compiled?.input ?? (options.input ? compileObjectSchema(options.input, `Tool "${options.name}" input`, 'input', dto) : EMPTY_OBJECT_SCHEMA);
+    const output = compiled?.output ?? (options.output ? compileObjectSchema(options.output, `Tool "${options.name}" output`, 'output') : undefined);
     const definition = defined({
       name: options.name,
       title: options.title,
@@ -87,7 +101,7 @@ export class McpRegistry {
       icons: options.icons,
       _meta: options._meta,
     }) as RegisteredTool['definition'];
-    const tool: RegisteredTool = { name: options.name, definition, input, output, handler, source, cache: options.cache, ...accessRule(options) };
+    const tool: RegisteredTool = { name: options.name, definition, input, output, handler, source, cache: options.cache, ...accessRule(options, this.serverName, `tool "${options.name}"`, source) };
     this.tools.set(tool.name, tool);
     this.changed('tools');
     return tool;
@@ -124,7 +138,7 @@ export class McpRegistry {
       const existing = this.resources.get(options.uri);
       if (existing) throw new Error(McpMessages.duplicateResource(this.serverName, options.uri, existing.source, source));
       const definition = { uri: options.uri, ...common, ...(options.size !== undefined && { size: options.size }) };
-      this.resources.set(options.uri, { uri: options.uri, definition, handler, source, cache: options.cache, ...accessRule(options) });
+      this.resources.set(options.uri, { uri: options.uri, definition, handler, source, cache: options.cache, ...accessRule(options, this.serverName, `resource "${options.uri}"`, source) });
     } else if (options.uriTemplate) {
       const existing = this.templates.get(options.uriTemplate);
       if (existing) throw new Error(McpMessages.duplicateResource(this.serverName, options.uriTemplate, existing.source, source));
@@ -136,7 +150,7 @@ export class McpRegistry {
         handler,
         source,
         cache: options.cache,
-        ...accessRule(options),
+        ...accessRule(options, this.serverName, `resource template "${options.uriTemplate}"`, source),
       });
     } else {
       throw new Error(McpMessages.resourceNeedsUri(source));
@@ -186,7 +200,7 @@ export class McpRegistry {
       icons: options.icons,
       _meta: options._meta,
     }) as RegisteredPrompt['definition'];
-    this.prompts.set(options.name, { name: options.name, definition, args: schema, complete: options.complete, handler, source, cache: options.cache, ...accessRule(options) });
+    this.prompts.set(options.name, { name: options.name, definition, args: schema, complete: options.complete, handler, source, cache: options.cache, ...accessRule(options, this.serverName, `prompt "${options.name}"`, source) });
     this.changed('prompts');
   }
 

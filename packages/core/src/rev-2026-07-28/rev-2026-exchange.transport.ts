@@ -15,6 +15,12 @@ const LADDER_STATUS: Record<number, number> = {
   [McpErrorCode.HeaderMismatch]: 400,
 };
 
+/**
+ * What the transport needs of the response that carries one exchange: `McpResponseWriter` over HTTP, a
+ * `Rev2026ChannelResponse` on a channel that is not HTTP (stdio, the testing kit's in-memory channel).
+ */
+export type Rev2026Response = Pick<McpResponseWriter, 'write' | 'finish' | 'end' | 'done'>;
+
 function isResponse(message: JSONRPCMessageV2): message is Extract<JSONRPCMessageV2, { id: string | number }> {
   return 'result' in message || 'error' in message;
 }
@@ -39,7 +45,7 @@ export class Rev2026ExchangeTransport extends PerRequestHTTPServerTransportV2 {
 
   constructor(
     revision: string,
-    private readonly response: McpResponseWriter,
+    private readonly response: Rev2026Response,
   ) {
     super({ classification: { era: 'modern', revision } });
     this.revision = revision;

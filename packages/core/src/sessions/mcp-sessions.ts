@@ -4,11 +4,15 @@ import { McpSessionState, type McpSessionStateChange } from '../context/mcp-sess
 import type { McpListKind } from '../registry/mcp-registry.types.js';
 import { McpSessionStore, type McpSessionRecord, type McpSessionRecordChanges, type McpSessionTransportKind } from '../stores/mcp-session-store.js';
 import { McpStoreKeys } from '../stores/mcp-store-keys.js';
+import { McpMessageBus } from '../stores/mcp-message-bus.js';
+import { InMemorySessionStore } from '../stores/in-memory-session-store.js';
+import { InMemoryMessageBus } from '../stores/in-memory-message-bus.js';
 import { closeProtocol } from './close-protocol.js';
 import { McpNotifications } from './mcp-notifications.js';
-import { notifyListChanged, type McpSession, type McpSessionInit } from './mcp-session.js';
+import { McpSessionRelay } from './mcp-session-relay.js';
+import { notifyListChanged, type McpSession, type McpSessionInit, type McpSessionRebuilder } from './mcp-session.js';
 
-export type { McpSession } from './mcp-session.js';
+export type { McpSession, McpSessionRebuilder } from './mcp-session.js';
 
 const logger = new Logger('McpSessions');
 
@@ -20,6 +24,12 @@ const logger = new Logger('McpSessions');
  * no store can drop it; log level and subscriptions change only through the `McpSessionState` it makes, which
  * writes through to the store. A session is removed whichever way it ends (DELETE, transport closed, idle
  * sweep, shutdown), so nothing per session outlives it. Limits, draining and the sweep timer are `McpLifecycle`'s.
+ *
+ * With a store shared between processes (not the in-memory default), a session opened by another process is
+ * rebuilt here from its record on a local miss (`find()`, by the transport's rebuilder), and a local connection
+ * that goes idle, or the process shutting down, drops only this process's connection: the session lives on in
+ * the store for the others. With a shared bus, every connection of a session is linked to the session's channel
+ * (`McpSessionRelay`): state changes, the session's end and the transport's messages reach the other processes.
  */
 @Injectable()
 export class McpSessions implements OnModuleInit {
@@ -29,15 +39,25 @@ export class McpSessions implements OnModuleInit {
   private readonly idleMs: number;
   /** The store's record is renewed at most this often per session (touching on every request would cost a write each). */
   private readonly touchEveryMs: number;
+  /** The session store is shared with other processes: sessions outlive this process's connections. */
+  private readonly shared: boolean;
+  /** The links of sessions to their bus channel, with a shared bus. */
+  private readonly relay?: McpSessionRelay;
+  private readonly rebuilders = new Map<McpSessionTransportKind, McpSessionRebuilder>();
+  /** Rebuilds under way, by session id (concurrent requests of one session rebuild it once). */
+  private readonly rebuilding = new Map<string, Promise<McpSession | undefined>>();
 
   constructor(
     private readonly options: McpResolvedOptions,
     @Inject(McpSessionStore) private readonly store: McpSessionStore,
     private readonly keys: McpStoreKeys,
     private readonly notifications: McpNotifications,
+    @Inject(McpMessageBus) bus: McpMessageBus,
   ) {
     this.idleMs = options.limits.sessionIdleTimeoutMs;
     this.touchEveryMs = this.idleMs > 0 ? Math.max(10, Math.min(this.idleMs / 4, 60_000)) : Infinity;
+    this.shared = !(store instanceof InMemorySessionStore);
+    if (!(bus instanceof InMemoryMessageBus)) this.relay = new McpSessionRelay(bus, keys);
   }
 
   onModuleInit(): void {
@@ -96,35 +116,91 @@ export class McpSessions implements OnModuleInit {
     return session;
   }
 
+  /**
+   * `get()`, and on a local miss with a shared store: the session rebuilt from its record, if it is there and
+   * belongs to `owner` and `kind` (the owner check is made on the record, before anything is built). Rejects when
+   * the store cannot be reached.
+   */
+  find(id: string, owner?: string, kind: McpSessionTransportKind = 'streamable-http'): McpSession | undefined | Promise<McpSession | undefined> {
+    const rebuild = this.rebuilders.get(kind);
+    // Held here (the common case) or not shared: answered at once, without a turn of the event loop.
+    if (this.sessions.has(id) || !this.shared || !rebuild) return this.get(id, owner, kind);
+    return this.findElsewhere(id, owner, kind, rebuild);
+  }
+
+  private async findElsewhere(id: string, owner: string | undefined, kind: McpSessionTransportKind, rebuild: McpSessionRebuilder): Promise<McpSession | undefined> {
+    const record = await this.store.get(this.keys.session(id));
+    if (!record || record.owner !== owner || record.transport !== kind || record.protocolVersion === undefined) return undefined;
+    let pending = this.rebuilding.get(id);
+    if (!pending) {
+      pending = (this.sessions.has(id) ? Promise.resolve(this.sessions.get(id)) : rebuild(record)).finally(() => this.rebuilding.delete(id));
+      this.rebuilding.set(id, pending);
+    }
+    await pending;
+    return this.get(id, owner, kind);
+  }
+
+  /** How a transport rebuilds its sessions opened by other processes (see `find()`). */
+  rebuildWith(kind: McpSessionTransportKind, rebuilder: McpSessionRebuilder): void {
+    this.rebuilders.set(kind, rebuilder);
+  }
+
   /** The key of session `id` in the stores (namespaced by server). */
   storeKey(id: string): string {
     return this.keys.session(id);
   }
 
-  /** A fresh state for a new session, writing its changes through to the store. */
-  newState(id: string): McpSessionState {
+  /** A fresh state for a session (with what its record says, for a rebuilt one), writing its changes through to the store. */
+  newState(id: string, record?: McpSessionRecord): McpSessionState {
     const key = this.keys.session(id);
-    return new McpSessionState(id, this.options.limits.maxSubscriptionsPerSession, (change) => this.changed(key, change));
+    const initial = record && { logLevel: record.logLevel, subscriptions: record.subscriptions };
+    return new McpSessionState(id, this.options.limits.maxSubscriptionsPerSession, (change) => this.changed(id, key, change), initial);
   }
 
-  /** Opens a session: its record goes to the store, its live objects to the local table. */
+  /**
+   * Opens a session: its record goes to the store (a rebuilt one's is renewed), its live objects to the local
+   * table, and with a shared bus its connection is linked to the session channel. Rejects (and keeps nothing) when
+   * the store or the bus cannot be reached.
+   */
   async open(init: McpSessionInit): Promise<McpSession> {
     const now = Date.now();
     const key = this.keys.session(init.id);
     const session: McpSession = { ...init, key, lastSeen: now, touchedAt: now };
     this.sessions.set(init.id, session);
     if (init.callerKey !== undefined) this.perCaller.set(init.callerKey, this.countFor(init.callerKey) + 1);
-    const record: McpSessionRecord = {
+    try {
+      if (this.relay) await this.link(session);
+      if (init.restored) await this.store.touch(key, this.idleMs);
+      else await this.store.set(key, this.recordOf(init, now), this.idleMs);
+    } catch (error) {
+      logger.warn(`session store: ${String(error)}`);
+      this.remove(session, 'here');
+      await closeProtocol(session.server, session.transport);
+      throw error;
+    }
+    return session;
+  }
+
+  private recordOf(init: McpSessionInit, now: number): McpSessionRecord {
+    return {
       id: init.id,
       server: this.options.name,
       transport: init.kind,
       ...(init.owner !== undefined && { owner: init.owner }),
+      ...init.negotiated,
       subscriptions: [],
       createdAt: now,
       lastSeen: now,
     };
-    await this.store.set(key, record, this.idleMs).catch((error: unknown) => logger.warn(`session store: ${String(error)}`));
-    return session;
+  }
+
+  private async link(session: McpSession): Promise<void> {
+    session.link = await this.relay!.link(session.id, {
+      state: (change) => session.state.restore(change),
+      closed: () => void this.drop(session),
+      transport: (message) => session.transport.relayed?.(message),
+    });
+    session.transport.useRelay?.(session.link.relay);
   }
 
   /** Records what initialize negotiated (so the connection can be rebuilt from the record). */
@@ -137,20 +213,29 @@ export class McpSessions implements OnModuleInit {
   forget(id: string): void {
     const session = this.sessions.get(id);
     if (!session) return;
-    this.remove(session);
+    this.remove(session, this.shared ? 'here' : 'everywhere');
   }
 
-  /** Ends a session: aborts its in-flight requests, ends its streams and forgets it. */
+  /** Ends a session (everywhere: its record goes, and other processes drop their connections): aborts its in-flight requests, ends its streams, forgets it. */
   async close(id: string): Promise<boolean> {
     const session = this.sessions.get(id);
     if (!session) return false;
-    this.remove(session);
+    this.remove(session, 'everywhere');
     await closeProtocol(session.server, session.transport);
     return true;
   }
 
+  /** Shutdown: with a shared store, this process's connections only (the sessions live on for the other processes). */
   async closeAll(): Promise<void> {
-    await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
+    if (this.shared) await Promise.all([...this.sessions.values()].map((session) => this.drop(session)));
+    else await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
+  }
+
+  /** Drops this process's connection of a session, leaving the session to the others (its record stays). */
+  private async drop(session: McpSession): Promise<void> {
+    if (this.sessions.get(session.id) !== session) return;
+    this.remove(session, 'here');
+    await closeProtocol(session.server, session.transport);
   }
 
   /** Ends the streams of every session that carry no answer (shutdown). */
@@ -163,7 +248,7 @@ export class McpSessions implements OnModuleInit {
     if (this.idleMs <= 0) return;
     for (const session of [...this.sessions.values()]) {
       if (session.transport.openStreams > 0) this.seen(session, now);
-      else if (now - session.lastSeen >= this.idleMs) void this.close(session.id);
+      else if (now - session.lastSeen >= this.idleMs) void (this.shared ? this.drop(session) : this.close(session.id));
     }
   }
 
@@ -174,18 +259,21 @@ export class McpSessions implements OnModuleInit {
     this.store.touch(session.key, this.idleMs).catch((error: unknown) => logger.warn(`session store: ${String(error)}`));
   }
 
-  private remove(session: McpSession): void {
+  private remove(session: McpSession, where: 'here' | 'everywhere'): void {
     if (this.sessions.get(session.id) !== session) return;
     this.sessions.delete(session.id);
+    if (where === 'everywhere') session.link?.relay.send({ type: 'closed' });
+    void session.link?.stop();
     if (session.callerKey !== undefined) {
       const left = this.countFor(session.callerKey) - 1;
       if (left > 0) this.perCaller.set(session.callerKey, left);
       else this.perCaller.delete(session.callerKey);
     }
-    this.store.delete(session.key).catch((error: unknown) => logger.warn(`session store: ${String(error)}`));
+    if (where === 'everywhere') this.store.delete(session.key).catch((error: unknown) => logger.warn(`session store: ${String(error)}`));
   }
 
-  private changed(key: string, change: McpSessionStateChange): Promise<void> {
+  private changed(id: string, key: string, change: McpSessionStateChange): Promise<void> {
+    this.sessions.get(id)?.link?.relay.send({ type: 'state', change });
     return this.update(key, change);
   }
 
@@ -195,12 +283,15 @@ export class McpSessions implements OnModuleInit {
 
   private listChanged(kind: McpListKind): void {
     // A session whose stream is gone just misses the notification.
-    for (const { server } of this.sessions.values()) void notifyListChanged(server, kind).catch(() => undefined);
+    // With a shared bus every process hears the broadcast: only the connection holding the standalone stream sends.
+    for (const { server, transport } of this.sessions.values()) {
+      if (transport.holdsStandalone !== false) void notifyListChanged(server, kind).catch(() => undefined);
+    }
   }
 
   private resourceUpdated(uri: string): void {
-    for (const { server, state } of this.sessions.values()) {
-      if (state.subscriptions.has(uri)) void server.sendResourceUpdated({ uri }).catch(() => undefined);
+    for (const { server, state, transport } of this.sessions.values()) {
+      if (state.subscriptions.has(uri) && transport.holdsStandalone !== false) void server.sendResourceUpdated({ uri }).catch(() => undefined);
     }
   }
 }

@@ -1,7 +1,10 @@
 import type { ClientCapabilities, Implementation, LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 
-/** Which transport a session belongs to: an id of one is never accepted by the other. */
-export type McpSessionTransportKind = 'streamable-http' | 'sse';
+/**
+ * Which transport a session belongs to: an id of one is never accepted by another. `stdio` and `in-memory` (the
+ * testing kit) are sessions of a channel that is not HTTP: one per connection, never looked up by id.
+ */
+export type McpSessionTransportKind = 'streamable-http' | 'sse' | 'stdio' | 'in-memory';
 
 /**
  * What is known about one session, as plain JSON: enough to rebuild its protocol connection on any process

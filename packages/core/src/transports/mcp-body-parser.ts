@@ -3,11 +3,10 @@ import type { Readable } from 'node:stream';
 import getRawBody from 'raw-body';
 import secureJson from 'secure-json-parse';
 import { McpMessages } from '../mcp.messages.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
 
 export type BodyOutcome = { ok: true; value: unknown; bytes?: number } | { ok: false; status: number; code: number; message: string };
 
-const PARSE_ERROR = -32700;
-const INVALID_REQUEST = -32600;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Turns the bytes of a request body into a JSON value: strict UTF-8, JSON, no prototype-pollution keys. */
@@ -16,18 +15,18 @@ export function parseJsonBody(bytes: Buffer): BodyOutcome {
   try {
     text = strictUtf8.decode(bytes);
   } catch {
-    return { ok: false, status: 400, code: PARSE_ERROR, message: McpMessages.invalidUtf8() };
+    return { ok: false, status: 400, code: McpErrorCode.ParseError, message: McpMessages.invalidUtf8() };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, status: 400, code: PARSE_ERROR, message: McpMessages.parseError() };
+    return { ok: false, status: 400, code: McpErrorCode.ParseError, message: McpMessages.parseError() };
   }
   try {
     if (value !== null && typeof value === 'object') secureJson.scan(value, { protoAction: 'error', constructorAction: 'error' });
   } catch {
-    return { ok: false, status: 400, code: INVALID_REQUEST, message: McpMessages.forbiddenJsonKey() };
+    return { ok: false, status: 400, code: McpErrorCode.InvalidRequest, message: McpMessages.forbiddenJsonKey() };
   }
   return { ok: true, value };
 }
@@ -45,8 +44,8 @@ export async function readJsonBody(req: IncomingMessage, limit: number, stream: 
     bytes = await getRawBody(stream, { limit, length });
   } catch (error) {
     const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') return { ok: false, status: 413, code: INVALID_REQUEST, message: McpMessages.bodyTooLarge(limit) };
-    return { ok: false, status: 400, code: PARSE_ERROR, message: McpMessages.parseError() };
+    if (type === 'entity.too.large') return { ok: false, status: 413, code: McpErrorCode.InvalidRequest, message: McpMessages.bodyTooLarge(limit) };
+    return { ok: false, status: 400, code: McpErrorCode.ParseError, message: McpMessages.parseError() };
   }
   const parsed = parseJsonBody(bytes);
   return parsed.ok ? { ...parsed, bytes: bytes.length } : parsed;

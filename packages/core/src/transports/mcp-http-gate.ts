@@ -1,25 +1,22 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { McpMessages } from '../mcp.messages.js';
-import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
+import { McpErrorCode } from '../mcp-error-codes.js';
 import { checkOrigin, isLoopbackAddress, type OriginPolicy } from './origin.js';
 import { McpCors } from './mcp-cors.js';
 import { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
 import { isJsonContentType, sendEmpty } from '../http/http-exchange.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
-import { resolveMcpLimits, type ResolvedMcpLimits } from '../options/mcp-limits.js';
-import { resolveStreamableHttpOptions } from '../options/transport-options.js';
+import type { ResolvedMcpLimits } from '../options/mcp-limits.js';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { answerAndLinger } from './lingering-close.js';
+import { McpLifecycle } from '../lifecycle/mcp-lifecycle.js';
 import { MCP_FASTIFY_ROUTE_KEY, McpServedRoutes, markServedRoute, servedRouteOf, type McpServedRoute } from '../http/mcp-served-routes.js';
 
 export { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from '../http/mcp-served-routes.js';
 
-const SERVER_ERROR = -32000;
-const INVALID_REQUEST = -32600;
-const PARSE_ERROR = -32700;
 
 type Decision =
   | { kind: 'pass' }
@@ -104,12 +101,14 @@ export class McpHttpGate {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly routes: McpServedRoutes,
-    @Inject(MCP_MODULE_OPTIONS) options: McpModuleOptions,
+    private readonly lifecycle: McpLifecycle,
+    resolved: McpResolvedOptions,
   ) {
+    const options = resolved.module;
     this.policy = { allowedOrigins: options.allowedOrigins, allowedHosts: options.allowedHosts, trustProxy: options.trustProxy ?? false };
     this.cors = McpCors.from(options.cors, options.allowedOrigins);
-    this.limits = resolveMcpLimits(options.limits);
-    this.streamablePath = resolveStreamableHttpOptions(options.transports)?.path;
+    this.limits = resolved.limits;
+    this.streamablePath = resolved.streamableHttp?.path;
   }
 
   /** Hooks the gate into the HTTP framework. Idempotent; a no-op without an HTTP adapter. */
@@ -124,7 +123,11 @@ export class McpHttpGate {
   /** Checks Host and Origin and applies CORS. Sets CORS headers on `res`; says whether to go on. */
   admit(req: IncomingMessage, res: ServerResponse): Decision {
     const verdict = checkOrigin(req, this.policy, this.isLoopbackServer(req));
-    if (!verdict.ok) return { kind: 'reject', status: 403, code: SERVER_ERROR, message: verdict.message };
+    if (!verdict.ok) {
+      return verdict.status === 400
+        ? { kind: 'reject', status: 400, code: McpErrorCode.InvalidRequest, message: verdict.message }
+        : { kind: 'reject', status: 403, code: McpErrorCode.ServerError, message: verdict.message };
+    }
     if (this.cors && verdict.origin) {
       if (McpCors.isPreflight(req)) return { kind: 'preflight', headers: this.cors.preflightHeaders(verdict.origin) };
       for (const [name, value] of Object.entries(this.cors.headers(verdict.origin))) res.setHeader(name, value!);
@@ -165,6 +168,7 @@ export class McpHttpGate {
    */
   private async gateRequest(req: IncomingMessage, res: ServerResponse, route: McpServedRoute): Promise<false | undefined | { value: unknown }> {
     markServedRoute(req, route);
+    this.lifecycle.holdExchange(req, res);
     if (!this.answerHeaders(req, res, route)) return false;
     const request = req as IncomingMessage & Record<symbol, boolean> & { _body?: boolean; body?: unknown };
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) return undefined;
@@ -241,6 +245,7 @@ export class McpHttpGate {
       route.bodyLimit = this.limits.maxBodyBytes;
       const onRequest = (request: FastifyRequestLike, reply: FastifyReplyLike, done: () => void) => {
         markServedRoute(request.raw, served);
+        this.lifecycle.holdExchange(request.raw, reply.raw);
         if (this.answerHeaders(request.raw, reply.raw, served)) return done();
         // Answered on the raw response: Fastify must leave it alone.
         reply.hijack();
@@ -301,12 +306,12 @@ export class McpHttpGate {
     if (reply.sent || reply.raw.headersSent) return undefined;
     const outcome: Extract<BodyOutcome, { ok: false }> =
       statusCode === 413
-        ? { ok: false, status: 413, code: INVALID_REQUEST, message: McpMessages.bodyTooLarge(this.limits.maxBodyBytes) }
+        ? { ok: false, status: 413, code: McpErrorCode.InvalidRequest, message: McpMessages.bodyTooLarge(this.limits.maxBodyBytes) }
         : statusCode === 415
-          ? { ok: false, status: 415, code: SERVER_ERROR, message: McpMessages.unsupportedMediaType() }
+          ? { ok: false, status: 415, code: McpErrorCode.ServerError, message: McpMessages.unsupportedMediaType() }
           : forbiddenKey
-            ? { ok: false, status: 400, code: INVALID_REQUEST, message: McpMessages.forbiddenJsonKey() }
-            : { ok: false, status: 400, code: PARSE_ERROR, message: McpMessages.parseError() };
+            ? { ok: false, status: 400, code: McpErrorCode.InvalidRequest, message: McpMessages.forbiddenJsonKey() }
+            : { ok: false, status: 400, code: McpErrorCode.ParseError, message: McpMessages.parseError() };
     reply.hijack();
     this.refuseBody(request.raw, reply.raw, outcome);
     return undefined;

@@ -12,7 +12,16 @@ export interface OriginPolicy {
   readonly trustProxy: boolean;
 }
 
-export type OriginVerdict = { ok: true; origin?: string } | { ok: false; message: string };
+/** `status`: 400 for a request that is malformed (two Host fields), else the refusal is a 403. */
+export type OriginVerdict = { ok: true; origin?: string } | { ok: false; message: string; status?: 400 };
+
+/** How many field lines named `name` (lower case) the request has, as sent (Node keeps the first Host, joins Origins). */
+function fieldLines(req: IncomingMessage, name: string): number {
+  const raw = req.rawHeaders ?? [];
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) count++;
+  return count;
+}
 
 function first(value: string | string[] | undefined): string | undefined {
   const single = Array.isArray(value) ? value[0] : value;
@@ -116,6 +125,8 @@ function hostAllowed(host: { hostname: string; port: string }, allowed: readonly
  * `loopbackServer`: the app listens on a loopback address, so only this machine should be talking to it.
  */
 export function checkOrigin(req: IncomingMessage, policy: OriginPolicy, loopbackServer: boolean): OriginVerdict {
+  // Two Host fields: the check and a proxy in front could each read another one (RFC 9112 section 3.2: 400).
+  if (fieldLines(req, 'host') > 1) return { ok: false, status: 400, message: McpMessages.duplicateHost() };
   const protocol = requestProtocol(req, policy.trustProxy);
   const rawHost = requestHost(req, policy.trustProxy) ?? '';
   const host = parseHost(rawHost, protocol);
@@ -129,8 +140,11 @@ export function checkOrigin(req: IncomingMessage, policy: OriginPolicy, loopback
     if (authority !== undefined && !served(parseHost(authority, protocol))) return { ok: false, message: McpMessages.forbiddenHost(authority) };
   }
 
-  const rawOrigin = first(req.headers.origin);
-  if (rawOrigin === undefined) return { ok: true };
+  const header = req.headers.origin;
+  if (header === undefined) return { ok: true };
+  const rawOrigin = (Array.isArray(header) ? header.join(', ') : header).trim();
+  // A browser sends one origin; a list (several fields, or one with a list in it) is not one to check.
+  if (fieldLines(req, 'origin') > 1 || /[,\s]/.test(rawOrigin)) return { ok: false, message: McpMessages.forbiddenOrigin(rawOrigin) };
   const origin = normalizeOrigin(rawOrigin);
   if (origin === undefined) return { ok: false, message: McpMessages.forbiddenOrigin(rawOrigin) };
   if (policy.allowedOrigins?.some((entry) => entry === '*' || normalizeOrigin(entry) === origin)) return { ok: true, origin };

@@ -32,6 +32,16 @@ export class RequestDeadlines {
     this.timers.delete(id);
   }
 
+  /** Whether the answer to request `id` is pending. */
+  has(id: RequestId): boolean {
+    return this.timers.has(id);
+  }
+
+  /** Ids of the requests whose answer is pending. */
+  ids(): IterableIterator<RequestId> {
+    return this.timers.keys();
+  }
+
   /** Requests whose answer is pending. */
   get size(): number {
     return this.timers.size;

@@ -71,7 +71,11 @@ export class SseEndpoint {
       () => this.sessions.forget(id),
     );
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id), transport);
-    await this.sessions.open({ id, kind: 'sse', transport, server, state, owner, callerKey });
+    try {
+      await this.sessions.open({ id, kind: 'sse', transport, server, state, owner, callerKey });
+    } catch {
+      return writeRejection(exchange.res, this.lifecycle.storeRefusal());
+    }
     await server.connect(transport);
     // The client may have gone while connecting: then the transport is closed and the session forgotten.
     if (!transport.isOpen) this.sessions.forget(id);
@@ -87,8 +91,16 @@ export class SseEndpoint {
     if (!session) return sendJsonRpcError(res, 404, McpErrorCode.SessionNotFound, McpMessages.sseSessionNotFound());
     const message = await receiveMcpMessage(exchange, this.resolved.limits, this.auth);
     if (!message) return;
+    const transport = session.transport as SseTransport;
+    if ('method' in message && 'id' in message && message.id !== undefined) {
+      // The same bounds as a Streamable HTTP session: one request per id at a time, `maxStreamsPerSession` at once.
+      if (transport.hasRequest(message.id)) {
+        return sendJsonRpcError(res, 409, McpErrorCode.InvalidRequest, McpMessages.duplicateRequestId(message.id), {}, message.id);
+      }
+      if (!this.lifecycle.admitStream(transport)) return writeRejection(res, this.lifecycle.streamRefusal({}, message.id));
+    }
     // The handler runs in the context of THIS POST: getHttpRequest() and headers are this request's.
-    runInMcpRequestContext(mcpRequestContextOf(exchange, this.resolved.name, id), () => (session.transport as SseTransport).handleMessage(message));
+    runInMcpRequestContext(mcpRequestContextOf(exchange, this.resolved.name, id), () => transport.handleMessage(message));
     sendEmpty(res, 202);
   }
 

@@ -37,6 +37,11 @@ export class SseTransport implements Transport, McpSessionTransport, McpRequestT
   private closed = false;
   private readonly stream: McpResponseWriter;
   private readonly deadlines: RequestDeadlines;
+  /**
+   * Requests whose handler has not settled (told by the dispatcher): one that outlives its deadline still runs,
+   * so it still counts. `initialize` is answered by the SDK itself and counts by its deadline only.
+   */
+  private readonly running = new Set<RequestId>();
 
   constructor(
     readonly sessionId: string,
@@ -60,8 +65,21 @@ export class SseTransport implements Transport, McpSessionTransport, McpRequestT
     return !this.closed && this.stream.isOpen;
   }
 
+  /** Requests waiting for their answer or still running (a timed-out handler that ignores its abort runs on). */
   get pendingRequests(): number {
-    return this.deadlines.size;
+    let count = this.running.size;
+    for (const id of this.deadlines.ids()) if (!this.running.has(id)) count++;
+    return count;
+  }
+
+  /** What `maxStreamsPerSession` counts on this transport: its requests still running (the stream is the session). */
+  get inFlight(): number {
+    return this.pendingRequests;
+  }
+
+  /** Whether a request with this id is still waiting for its answer or running. */
+  hasRequest(id: RequestId): boolean {
+    return this.running.has(id) || this.deadlines.has(id);
   }
 
   /** The stream itself, while it is open (it carries every answer). */
@@ -80,7 +98,10 @@ export class SseTransport implements Transport, McpSessionTransport, McpRequestT
 
   /** Hands a message POSTed by the client to the protocol. */
   handleMessage(message: JSONRPCMessage): void {
-    if ('method' in message && 'id' in message && message.id !== undefined) this.deadlines.start(message.id);
+    if ('method' in message && 'id' in message && message.id !== undefined) {
+      this.deadlines.start(message.id);
+      if (message.method !== 'initialize') this.running.add(message.id);
+    }
     if ('method' in message && message.method === 'notifications/cancelled') {
       const requestId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
       if (requestId !== undefined) this.deadlines.stop(requestId);
@@ -88,7 +109,9 @@ export class SseTransport implements Transport, McpSessionTransport, McpRequestT
     this.onmessage?.(message);
   }
 
-  requestSettled(_id: RequestId): void {}
+  requestSettled(id: RequestId): void {
+    this.running.delete(id);
+  }
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) return;
@@ -100,6 +123,7 @@ export class SseTransport implements Transport, McpSessionTransport, McpRequestT
     if (this.closed) return;
     this.closed = true;
     this.deadlines.clear();
+    this.running.clear();
     this.stream.end();
     this.onclose?.();
     this.onClosed?.();

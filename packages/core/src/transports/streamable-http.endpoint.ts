@@ -3,6 +3,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   InitializeRequestSchema,
+  LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCMessage,
   type JSONRPCRequest,
@@ -19,6 +20,7 @@ import { accepts, sendEmpty, type HttpExchange } from '../http/http-exchange.js'
 import { sendJsonRpcError, writeRejection } from '../http/mcp-rejection.js';
 import { McpResponseWriter } from '../http/mcp-response-writer.js';
 import { McpEventStore } from '../stores/mcp-event-store.js';
+import type { McpSessionRecord } from '../stores/mcp-session-store.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
 import { protocolRequestEntry } from '../execution/protocol-request-entry.js';
@@ -59,20 +61,21 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     this.options = resolved.endpoint;
     this.limits = resolved.limits;
     this.transportOptions = { requestTimeoutMs: this.limits.requestTimeoutMs, keepAliveMs: this.limits.keepAliveMs };
+    if (!this.options.stateless) sessions.rebuildWith('streamable-http', (record) => this.rebuild(record));
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.statelessPool.closeAll();
   }
 
-  /** A 2025-era POST, its message already received and checked (no promise for a request in a session). */
-  post(exchange: HttpExchange, body: JSONRPCMessage): void | Promise<void> {
+  /** A 2025-era POST, its message already received and checked. */
+  async post(exchange: HttpExchange, body: JSONRPCMessage): Promise<void> {
     if (isRequest(body) && body.method === 'initialize') return this.initialize(exchange, body);
     if (this.options.stateless) {
       if (!this.checkProtocolVersion(exchange, {})) return;
       return this.serveStateless(exchange, body);
     }
-    const session = this.findSession(exchange);
+    const session = await this.findSession(exchange, isRequest(body) ? body.id : null);
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
     if (isRequest(body) && !this.lifecycle.admitStream(session.transport)) {
@@ -88,7 +91,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
       return sendJsonRpcError(res, 406, McpErrorCode.ServerError, McpMessages.notAcceptable('text/event-stream'));
     }
     if (this.lifecycle.draining) return writeRejection(res, this.lifecycle.refusal('draining'));
-    const session = this.findSession(exchange);
+    const session = await this.findSession(exchange);
     const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
     if (!this.lifecycle.admitStream(session.transport)) return writeRejection(res, this.lifecycle.streamRefusal(headers, null));
@@ -106,7 +109,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     if (this.options.stateless) {
       return sendJsonRpcError(exchange.res, 405, McpErrorCode.ServerError, McpMessages.statelessNoStream(), { allow: 'POST' });
     }
-    const session = this.findSession(exchange);
+    const session = await this.findSession(exchange);
     if (!session || !this.checkProtocolVersion(exchange, { [MCP_SESSION_ID_HEADER]: session.id })) return;
     await this.sessions.close(session.id);
     sendEmpty(exchange.res, 200);
@@ -132,14 +135,22 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id), transport);
     await server.connect(transport);
     transport.requestEntry = protocolRequestEntry(server);
-    await this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, callerKey });
+    const { params } = parsed.data;
+    // The version the SDK's initialize will answer (the client's if supported, else the latest): in the record
+    // before the answer leaves, so the client's next request may go to another process.
+    const expected = SUPPORTED_PROTOCOL_VERSIONS.includes(params.protocolVersion) ? params.protocolVersion : LATEST_PROTOCOL_VERSION;
+    const negotiated = { protocolVersion: expected, clientInfo: params.clientInfo, clientCapabilities: params.capabilities };
+    try {
+      await this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, callerKey, negotiated });
+    } catch {
+      return writeRejection(exchange.res, this.lifecycle.storeRefusal(message.id));
+    }
     const stream = this.run(exchange, id, () => this.deliver(exchange, transport, message, { [MCP_SESSION_ID_HEADER]: id }));
     // A failed initialize (or one whose client left) leaves no session behind.
     const answer = await stream?.done;
     if (!answer || 'error' in answer) return void (await this.sessions.close(id));
-    const { params } = parsed.data;
-    const negotiated = (answer as { result?: { protocolVersion?: string } }).result?.protocolVersion;
-    this.sessions.initialized(id, { protocolVersion: negotiated, clientInfo: params.clientInfo, clientCapabilities: params.capabilities });
+    const answered = (answer as { result?: { protocolVersion?: string } }).result?.protocolVersion;
+    if (answered !== expected) this.sessions.initialized(id, { protocolVersion: answered });
   }
 
   /**
@@ -152,6 +163,20 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
       ? { ...this.transportOptions, resumability: { store: this.events, retryMs: resumability.retryMs, key: this.sessions.storeKey(id) } }
       : this.transportOptions;
     return new StreamableHttpTransport(id, () => this.sessions.forget(id), options);
+  }
+
+  /**
+   * The connection of a session opened by another process, rebuilt from its record: a new SDK Server fed the
+   * session's initialize (its answer goes nowhere), the state with the record's log level and subscriptions.
+   */
+  private async rebuild(record: McpSessionRecord): Promise<McpSession | undefined> {
+    const { id, owner, protocolVersion, clientInfo, clientCapabilities } = record;
+    const transport = this.sessionTransport(id);
+    const { server, state } = this.dispatcher.createServer(this.sessions.newState(id, record), transport);
+    await server.connect(transport);
+    transport.requestEntry = protocolRequestEntry(server);
+    transport.restore({ protocolVersion: protocolVersion!, capabilities: clientCapabilities ?? {}, clientInfo: clientInfo ?? { name: 'unknown', version: '0' } });
+    return this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, restored: record });
   }
 
   /** Stateless: a protocol connection of its own for this one message (pooled, see McpStatelessPool). */
@@ -209,15 +234,25 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     return runInMcpRequestContext(mcpRequestContextOf(exchange, this.resolved.name, sessionId), fn);
   }
 
-  /** The session named by Mcp-Session-Id; answers 400 (missing) or 404 (unknown or ended) otherwise. */
-  private findSession(exchange: HttpExchange): McpSession | undefined {
+  /**
+   * The session named by Mcp-Session-Id (held here, or rebuilt from a shared store); answers 400 (missing), 404
+   * (unknown or ended) or 503 (the shared store cannot be reached) otherwise.
+   */
+  private async findSession(exchange: HttpExchange, requestId: JSONRPCRequest['id'] | null = null): Promise<McpSession | undefined> {
     const id = headerValue(exchange.req.headers[MCP_SESSION_ID_HEADER]);
     if (!id) {
       sendJsonRpcError(exchange.res, 400, McpErrorCode.ServerError, McpMessages.sessionIdRequired());
       return undefined;
     }
-    // Another principal's session is answered exactly like an unknown one: it learns nothing.
-    const session = this.sessions.get(id, this.auth.principalOf(exchange.request));
+    let session: McpSession | undefined;
+    try {
+      // Another principal's session is answered exactly like an unknown one: it learns nothing.
+      const found = this.sessions.find(id, this.auth.principalOf(exchange.request));
+      session = found instanceof Promise ? await found : found;
+    } catch {
+      writeRejection(exchange.res, this.lifecycle.storeRefusal(requestId));
+      return undefined;
+    }
     if (!session) sendJsonRpcError(exchange.res, 404, McpErrorCode.SessionNotFound, McpMessages.sessionNotFound());
     return session;
   }

@@ -3,6 +3,9 @@ import type { JSONRPCMessage, JSONRPCRequest, MessageExtraInfo, RequestId } from
 import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import type { McpEventStore } from '../stores/mcp-event-store.js';
+import type { McpBusMessage } from '../stores/mcp-message-bus.js';
+import type { McpTransportRelay } from '../sessions/mcp-session-relay.js';
+import { RelayedRequestIds } from './relayed-request-ids.js';
 import type { McpResponseWriter } from '../http/mcp-response-writer.js';
 import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
 import type { McpProtocolRequestEntry } from '../execution/protocol-request-entry.js';
@@ -36,6 +39,9 @@ export interface StreamableHttpTransportOptions {
 
 /** Priming events (an id with empty data) go only to clients of 2025-11-25 or later; older ones may choke on them. */
 const FIRST_VERSION_WITH_PRIMING = '2025-11-25';
+
+/** Id of the initialize fed to a rebuilt session's protocol (`restore()`): no client request has it. */
+const RESTORE_ID = '_restore';
 
 /** Stream id of the session's standalone GET stream (POST streams are numbered). */
 export const STANDALONE_STREAM_ID = '_GET';
@@ -90,6 +96,9 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   private initializeId?: RequestId;
   /** The protocol version negotiated by initialize (sessions). */
   private protocolVersion?: string;
+  /** With a shared bus: the link to the session's connections in other processes, and the ids of our requests. */
+  private relay?: McpTransportRelay;
+  private relayedIds?: RelayedRequestIds;
 
   constructor(
     readonly sessionId?: string,
@@ -112,6 +121,52 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   /** Open responses: requests waiting for their answer plus the standalone stream. */
   get openStreams(): number {
     return this.requests.size + (this.streams.get(STANDALONE_STREAM_ID)?.response?.isOpen ? 1 : 0);
+  }
+
+  /** What `maxStreamsPerSession` counts: the open responses. */
+  get inFlight(): number {
+    return this.openStreams;
+  }
+
+  /** Whether this connection holds the session's standalone stream (always, without a shared bus). */
+  get holdsStandalone(): boolean {
+    return !this.relay || this.streams.has(STANDALONE_STREAM_ID);
+  }
+
+  /**
+   * Links this connection to the session's other connections (other processes, shared bus): its server-to-client
+   * requests get ids that name it, so the client's answer finds it whichever process receives it; messages for the
+   * standalone stream go to the connection that holds it.
+   */
+  useRelay(relay: McpTransportRelay): void {
+    this.relay = relay;
+    this.relayedIds = new RelayedRequestIds(relay.tag);
+  }
+
+  /** A message from another connection of the session (see `useRelay()`). */
+  relayed(message: McpBusMessage): void {
+    if (this.closed) return;
+    if (message.type === 'client-message') {
+      const answer = this.relayedIds?.ours(message.message as JSONRPCMessage, true);
+      if (answer) this.onmessage?.(answer);
+    } else if (message.type === 'to-client') {
+      if (this.streams.has(STANDALONE_STREAM_ID)) void this.send(message.message as JSONRPCMessage, undefined, true);
+    } else if (message.type === 'standalone') {
+      // The client opened its standalone stream on another connection: that one holds it now.
+      const stream = this.streams.get(STANDALONE_STREAM_ID);
+      this.streams.delete(STANDALONE_STREAM_ID);
+      stream?.response?.end();
+    }
+  }
+
+  /**
+   * Rebuilds the protocol state of a session opened by another process: the SDK Server is fed the session's
+   * initialize and initialized notification (the answer goes nowhere: no stream waits for it).
+   */
+  restore(initialize: { protocolVersion: string; capabilities: object; clientInfo: object }): void {
+    this.protocolVersion = initialize.protocolVersion;
+    this.onmessage?.({ jsonrpc: '2.0', id: RESTORE_ID, method: 'initialize', params: initialize });
+    this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }
 
   private get resumable(): boolean {
@@ -152,6 +207,12 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
 
   /** Hands a notification or a response (to a server request) to the protocol. */
   handleMessage(message: JSONRPCMessage): void {
+    if (this.relayedIds && isResponse(message)) {
+      // An answer to a request of another process's connection goes there; ours gets its own id back.
+      const answer = this.relayedIds.ours(message);
+      if (!answer) return this.relay!.send({ type: 'client-message', message });
+      message = answer;
+    }
     this.onmessage?.(message);
     // A cancelled request gets no response from the protocol: end the HTTP response that waits for it.
     if ('method' in message && message.method === 'notifications/cancelled') {
@@ -243,9 +304,11 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     });
   }
 
-  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    if (this.resumable) return this.enqueue(() => this.route(message, options));
-    return this.route(message, options);
+  /** `relayed`: the message comes from another connection of the session (its ids are set, it goes no further). */
+  async send(message: JSONRPCMessage, options?: TransportSendOptions, relayed = false): Promise<void> {
+    if (this.relayedIds && !relayed) message = this.relayedIds.tag(message);
+    if (this.resumable) return this.enqueue(() => this.route(message, options, relayed));
+    return this.route(message, options, relayed);
   }
 
   async close(): Promise<void> {
@@ -261,7 +324,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   }
 
   /** Sends one message to the stream it belongs to; stores it first on a resumable stream. */
-  private route(message: JSONRPCMessage, options?: TransportSendOptions): void | Promise<void> {
+  private route(message: JSONRPCMessage, options?: TransportSendOptions, relayed = false): void | Promise<void> {
     if (this.closed) return;
     const response = isResponse(message);
     const requestId = response ? message.id : options?.relatedRequestId;
@@ -279,7 +342,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       if (stream && 'method' in message && message.method === 'notifications/progress') return;
       streamId = STANDALONE_STREAM_ID;
       stream = this.streams.get(streamId);
-      if (!stream) return;
+      // With a shared bus, the standalone stream may be held by another process's connection of the session.
+      if (!stream) return void (this.relay && !relayed && this.relay.send({ type: 'to-client', message }));
     }
     if (!stream.resumable) return deliverTo(stream, message, response);
     const target = stream;
@@ -293,6 +357,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     const stream: OutboundStream = current ?? { resumable };
     stream.response = response;
     this.streams.set(STANDALONE_STREAM_ID, stream);
+    if (!current) this.relay?.send({ type: 'standalone' });
     void response.done.then(() => this.detach(STANDALONE_STREAM_ID, stream, response));
     return true;
   }

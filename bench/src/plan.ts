@@ -1,0 +1,99 @@
+import { fmt } from './format.js';
+import { serversAt, sessionsFor, type BenchOptions } from './options.js';
+import { NODE_IMPLS, type Impl } from './servers/server-config.js';
+import { RATE_REFERENCE, serverKey, WORKLOADS, type Workload } from './workloads.js';
+
+/** One set of server processes: one Node version, one server configuration, one N, and the workloads run on it. */
+export interface Group {
+  /** Node major of the Node servers, undefined: the Node running the bench. */
+  nodeMajor?: number;
+  fillers: number;
+  key: string;
+  workloads: Workload[];
+  servers: Impl[];
+}
+
+export interface Plan {
+  groups: Group[];
+  /** Profiled runs for the "where the time goes" table. */
+  layers: { impl: Impl; workload: Workload; fillers: number }[];
+  estimateSeconds: number;
+}
+
+/** Seconds around each load run: the load process start, the sessions' handshakes, the end of the window. */
+const PER_RUN = 1;
+const SERVER_START = 5;
+
+function groupsOf(workloads: Workload[], fillers: number[], options: BenchOptions, nodeMajor: number | undefined, allowed: readonly Impl[]): Group[] {
+  const groups: Group[] = [];
+  const smallest = Math.min(...fillers);
+  for (const n of fillers) {
+    const byKey = new Map<string, Workload[]>();
+    for (const workload of workloads) {
+      // The soak and the open-loop rates run at the smallest N only.
+      if ((workload.measure === 'soak' || workload.measure === 'latency') && n !== smallest) continue;
+      byKey.set(serverKey(workload), [...(byKey.get(serverKey(workload)) ?? []), workload]);
+    }
+    for (const [key, list] of byKey) {
+      const servers = [...new Set(list.flatMap((workload) => serversAt(options, n, workload.only)))].filter((impl) => allowed.includes(impl));
+      if (servers.length) groups.push({ nodeMajor, fillers: n, key, workloads: list, servers });
+    }
+  }
+  return groups;
+}
+
+function workloadSeconds(options: BenchOptions, group: Group, workload: Workload): number {
+  const servers = group.servers.filter((impl) => !workload.only || workload.only.includes(impl)).length;
+  const run = (options.warmupMs + options.durationMs) / 1000 + PER_RUN;
+  switch (workload.measure) {
+    case 'throughput':
+      return options.runs * servers * run;
+    case 'latency':
+      return options.runs * servers * run + (group.workloads.some((other) => other.name === RATE_REFERENCE) ? 0 : run);
+    case 'memory':
+      return servers * (3 + sessionsFor(options, group.fillers) * 0.004);
+    case 'soak':
+      return servers * (options.soakMs / 1000 + Math.min(options.durationMs, 2000) / 1000 + 2 * PER_RUN);
+  }
+}
+
+export function makePlan(options: BenchOptions): Plan {
+  const selected = WORKLOADS.filter((workload) => options.workloads.includes(workload.name));
+  const groups = groupsOf(selected, options.fillers, options, undefined, options.servers);
+  const nodeWorkloads = WORKLOADS.filter((workload) => options.nodeWorkloads.includes(workload.name));
+  for (const nodeMajor of options.nodeVersions) groups.push(...groupsOf(nodeWorkloads, [Math.min(...options.fillers)], options, nodeMajor, NODE_IMPLS));
+  const layers: Plan['layers'] = [];
+  if (options.layers) {
+    const fillers = Math.min(...options.fillers);
+    // The tools/call workloads of the run (both when neither runs).
+    const profiled = ['call-session-json', 'call-stateless-json'].filter((name) => options.workloads.includes(name));
+    for (const name of profiled.length ? profiled : ['call-session-json', 'call-stateless-json']) {
+      const workload = WORKLOADS.find((candidate) => candidate.name === name)!;
+      for (const impl of options.servers.filter((server) => server === 'raw' || server === 'ours' || server === 'fastify')) layers.push({ impl, workload, fillers });
+    }
+  }
+  let seconds = 0;
+  for (const group of groups) {
+    seconds += SERVER_START + (group.servers.includes('fastmcp') ? 4 : 0);
+    for (const workload of group.workloads) seconds += workloadSeconds(options, group, workload);
+  }
+  seconds += layers.length * (SERVER_START + Math.max(1000, options.warmupMs) / 1000 + options.durationMs / 1000 + 2 * PER_RUN + 2);
+  return { groups, layers, estimateSeconds: seconds };
+}
+
+export function minutes(seconds: number): string {
+  return seconds < 90 ? `${fmt(seconds)} s` : `${fmt(seconds / 60, 0)} min`;
+}
+
+export function planText(plan: Plan, options: BenchOptions): string {
+  const lines = [
+    `${options.runs} run(s) of ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s measured per server and workload, ${options.connections} connections`,
+  ];
+  for (const group of plan.groups) {
+    const node = group.nodeMajor ? `Node ${group.nodeMajor}` : `Node ${process.versions.node.split('.')[0]} (this one)`;
+    lines.push(`${node}, ${group.key}, N=${group.fillers}: ${group.servers.join(', ')} | ${group.workloads.map((workload) => workload.name).join(', ')}`);
+  }
+  if (plan.layers.length) lines.push(`layers (CPU profiles): ${plan.layers.map((item) => `${item.impl} ${item.workload.name}`).join(', ')} at N=${plan.layers[0].fillers}`);
+  lines.push(`estimated time: ${minutes(plan.estimateSeconds)} (plus first-use set-up of peers and Node versions, if any)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,97 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { duplexPair } from 'node:stream';
+import { Server as TlsServer } from 'node:tls';
+import { McpMessages } from '../mcp.messages.js';
+import { runOutsideMcpRequestContext } from '../context/request-context.js';
+import type { RestRequest } from './rest-request.js';
+import type { RestResponse } from './rest-response.js';
+
+/** What an in-process request needs besides the request itself. */
+export interface InProcessCallOptions {
+  /** The caller's address, shown to the app as the connection's remote address (`req.ip`, `request.ip`). */
+  readonly remoteAddress?: string;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+}
+
+/** A REST call that failed before it had a response to turn into a result (timeout, size cap, broken exchange). */
+export class RestCallError extends Error {}
+
+const plainMirrors = new WeakMap<Server, Server>();
+
+/**
+ * The server to give an in-process connection to. An HTTPS server (`httpsOptions`) expects a TLS handshake on a new
+ * connection, so its requests come through a plain HTTP server that hands each parsed request to the HTTPS server's
+ * own `request` listeners (the framework's handler), made once per server.
+ */
+function plainServerFor(server: Server): Server {
+  if (!(server instanceof TlsServer)) return server;
+  let mirror = plainMirrors.get(server);
+  if (!mirror) {
+    mirror = createServer((req, res) => server.emit('request', req, res));
+    plainMirrors.set(server, mirror);
+  }
+  return mirror;
+}
+
+/**
+ * Sends one HTTP/1.1 request into the app's own HTTP server without a network: the server gets one end of an
+ * in-memory socket pair as a new connection (`server.emit('connection')`), Node's HTTP client writes the request
+ * on the other end. So the request is parsed by Node's HTTP parser and served by whatever listens on the server
+ * (Express or Fastify, their middleware, Nest's router, guards, interceptors, pipes, filters), exactly as one
+ * from the network, and the response is read by Node's HTTP client, with a deadline and a size cap.
+ *
+ * Why not light-my-request (which Fastify's `inject()` uses): given an Express app it rewires Express's shared
+ * request and response prototypes onto its own mocks, so the app's live requests would inherit from them; given a
+ * wrapper function instead, Express swaps the mock objects' prototypes and the response is never collected. The
+ * socket pair needs no mock at all and is one path for both adapters.
+ *
+ * It runs outside the MCP request context: to the route it is a request of its own, not part of the MCP call.
+ */
+export function callInProcess(server: Server, rest: RestRequest, options: InProcessCallOptions): Promise<RestResponse> {
+  return runOutsideMcpRequestContext(
+    () =>
+      new Promise<RestResponse>((resolve, reject) => {
+        const [clientSide, serverSide] = duplexPair();
+        Object.defineProperty(serverSide, 'remoteAddress', { value: options.remoteAddress, configurable: true });
+        Object.defineProperty(serverSide, 'remotePort', { value: 0, configurable: true });
+        let done = false;
+        const finish = (error?: Error, response?: RestResponse) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          clientSide.destroy();
+          serverSide.destroy();
+          if (error) reject(error);
+          else resolve(response!);
+        };
+        const timer = setTimeout(() => {
+          outgoing.destroy();
+          finish(new RestCallError(McpMessages.restTimeout(options.timeoutMs)));
+        }, options.timeoutMs);
+        const body = rest.body === undefined ? undefined : Buffer.from(rest.body, 'utf8');
+        const headers = { ...rest.headers, ...(body && { 'content-length': String(body.length) }), connection: 'close' };
+        const outgoing = httpRequest({ method: rest.method, path: rest.target, headers, createConnection: () => clientSide }, (incoming) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          incoming.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > options.maxResponseBytes) {
+              incoming.destroy();
+              finish(new RestCallError(McpMessages.restResponseTooLarge(options.maxResponseBytes)));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          incoming.on('end', () => {
+            const contentType = incoming.headers['content-type'];
+            finish(undefined, { status: incoming.statusCode ?? 500, contentType, body: Buffer.concat(chunks) });
+          });
+          incoming.on('error', (error) => finish(new RestCallError(error.message)));
+        });
+        outgoing.on('error', (error) => finish(new RestCallError(error.message)));
+        plainServerFor(server).emit('connection', serverSide);
+        outgoing.end(body);
+      }),
+  );
+}

@@ -1,0 +1,77 @@
+import type { JsonSchemaObject } from '../interfaces/mcp-schema.interface.js';
+import type { McpRestOperation, McpRestParameterLocation } from '../interfaces/mcp-rest-tools-options.interface.js';
+import { withReferencedDefs } from './schema-defs.js';
+
+/** Where one property of a tool's arguments goes in the REST request. */
+export interface RestArgument {
+  /** The property name in the tool's arguments. */
+  readonly argument: string;
+  readonly in: McpRestParameterLocation;
+  /** The parameter's name on the wire. */
+  readonly name: string;
+  readonly required: boolean;
+}
+
+/** How a tool's arguments become a REST request: one entry per parameter, and what becomes the body. */
+export interface RestArgumentPlan {
+  readonly parameters: readonly RestArgument[];
+  /** `flat`: the body's properties are top-level arguments; `nested`: the body is the argument `body`. */
+  readonly body?: { readonly mode: 'flat'; readonly properties: readonly string[] } | { readonly mode: 'nested'; readonly argument: string };
+}
+
+const SUFFIX: Record<McpRestParameterLocation, string> = { path: '', query: '_query', header: '_header' };
+
+function isObjectSchema(schema: JsonSchemaObject, defs: Readonly<Record<string, JsonSchemaObject>> | undefined): JsonSchemaObject | undefined {
+  const ref = typeof schema.$ref === 'string' && schema.$ref.startsWith('#/$defs/') ? defs?.[schema.$ref.slice(8)] : undefined;
+  const target = ref ?? schema;
+  const properties = target.properties;
+  return target.type === 'object' && properties && typeof properties === 'object' && !Array.isArray(properties) ? target : undefined;
+}
+
+/**
+ * The input schema of a tool made from a REST operation, and the plan that turns its arguments back into a request.
+ * The rule (docs/rest-as-tools.md, "Mapping"):
+ * 1. path parameters keep their names (and are required);
+ * 2. query, then header parameters keep their names unless one before them took it: then `<name>_query`,
+ *    `<name>_header`;
+ * 3. an object body's properties are top-level arguments when none of them collides with 1–2; otherwise, and for a
+ *    body that is not an object, the whole body is the argument `body` (`body_` if a parameter took `body`).
+ */
+export function restToolInput(operation: McpRestOperation): { schema: JsonSchemaObject; plan: RestArgumentPlan } {
+  const properties: Record<string, JsonSchemaObject> = {};
+  const required: string[] = [];
+  const parameters: RestArgument[] = [];
+  const order: McpRestParameterLocation[] = ['path', 'query', 'header'];
+  for (const location of order) {
+    for (const parameter of operation.parameters.filter((candidate) => candidate.in === location)) {
+      let argument = parameter.name;
+      while (argument in properties) argument = `${argument}${SUFFIX[location] || '_'}`;
+      const isRequired = location === 'path' || parameter.required;
+      properties[argument] = { ...parameter.schema, ...(parameter.description && { description: parameter.description }) };
+      if (isRequired) required.push(argument);
+      parameters.push({ argument, in: location, name: parameter.name, required: isRequired });
+    }
+  }
+  let body: RestArgumentPlan['body'];
+  if (operation.body) {
+    const objectSchema = isObjectSchema(operation.body.schema, operation.$defs);
+    const bodyProperties = objectSchema ? (objectSchema.properties as Record<string, JsonSchemaObject>) : undefined;
+    const collides = !bodyProperties || Object.keys(bodyProperties).some((name) => name in properties);
+    if (objectSchema && bodyProperties && !collides) {
+      Object.assign(properties, bodyProperties);
+      if (operation.body.required !== false) required.push(...((objectSchema.required as string[] | undefined) ?? []));
+      body = { mode: 'flat', properties: Object.keys(bodyProperties) };
+    } else {
+      let argument = 'body';
+      while (argument in properties) argument = `${argument}_`;
+      properties[argument] = operation.body.schema;
+      if (operation.body.required) required.push(argument);
+      body = { mode: 'nested', argument };
+    }
+  }
+  const schema = withReferencedDefs(
+    { type: 'object', properties, ...(required.length && { required: [...new Set(required)] }) },
+    operation.$defs,
+  );
+  return { schema, plan: { parameters, body } };
+}

@@ -1,0 +1,19 @@
+/** Every text @nestmcp/oauth shows a developer (errors at start-up) or a user (pages). */
+export const McpOAuthMessages = {
+  issuerNotOrigin: (issuer: string) =>
+    `McpOAuthModule: "issuer" must be an absolute http(s) URL without path, query or fragment (the public origin of the app), got "${issuer}".`,
+  noLogin: () => 'McpOAuthModule: give "login" (verifyPassword, or fromRequest) or "upstream": nobody could log in.',
+  noScopes: () => 'McpOAuthModule: "scopes" must name at least one scope clients may ask for.',
+  badScope: (scope: string) => `McpOAuthModule: scope "${scope}" is not a valid OAuth scope token (RFC 6749 §3.3).`,
+  notExpress: () =>
+    'McpOAuthModule: the authorization server is mounted on the Express adapter (@nestjs/platform-express); this app uses another HTTP adapter.',
+  registrationRateLimited: () => 'Too many client registrations from this address; try again later.',
+  // Pages
+  loginTitle: () => 'Sign in',
+  loginFailed: () => 'Unknown user name or wrong password.',
+  consentTitle: () => 'Allow access?',
+  csrfRefused: () => 'This form has expired or was not sent by this page. Go back to the application and start again.',
+  interactionGone: () => 'This sign-in has expired or was already finished. Go back to the application and start again.',
+  upstreamFailed: (detail: string) => `Sign-in with the identity provider failed: ${detail}`,
+  loopbackDocumentRefused: (url: string, reason: string) => `client_id metadata document ${url}: ${reason}`,
+};

@@ -1,0 +1,72 @@
+import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
+import type { McpOAuthClientMetadata, McpOAuthClientStore } from '../stores/mcp-oauth-client-store.js';
+import type { McpOAuthTokenStore } from '../stores/mcp-oauth-token-store.js';
+
+/** Where oidc-provider's models are kept, and how a client not registered here may still be found. */
+export interface OidcStores {
+  readonly clients: McpOAuthClientStore;
+  readonly tokens: McpOAuthTokenStore;
+  /** Finds a client that is not in the store (a development-only loopback metadata document), or undefined. */
+  readonly unregisteredClient?: (clientId: string) => Promise<McpOAuthClientMetadata | undefined>;
+}
+
+/**
+ * The client a stored registration describes, as oidc-provider is to see it: without `scope`. oidc-provider caps
+ * the scopes a client may ask for at its registered `scope`; MCP clients register once and step up later (a tool
+ * needs a new scope), so the registered scope is kept in the store but does not cap what it may ask for (within
+ * the server's own scopes).
+ */
+function uncapped(metadata: McpOAuthClientMetadata): AdapterPayload {
+  const { scope: _registeredScope, ...rest } = metadata;
+  return rest as AdapterPayload;
+}
+
+/**
+ * oidc-provider's storage adapter (one per model) on the store seam: registered clients in `McpOAuthClientStore`,
+ * every other model (codes, refresh tokens, grants, sessions, interactions, ...) in `McpOAuthTokenStore` by kind.
+ */
+class OidcStoreAdapter implements Adapter {
+  constructor(
+    private readonly kind: string,
+    private readonly stores: OidcStores,
+  ) {}
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    if (this.kind === 'Client') return this.stores.clients.save({ ...(payload as Record<string, unknown>), client_id: id });
+    return this.stores.tokens.save(this.kind, id, payload as Record<string, unknown>, expiresIn);
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    if (this.kind === 'Client') {
+      const metadata = (await this.stores.clients.find(id)) ?? (await this.stores.unregisteredClient?.(id));
+      return metadata && uncapped(metadata);
+    }
+    return (await this.stores.tokens.find(this.kind, id)) as AdapterPayload | undefined;
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return (await this.stores.tokens.findByUid(this.kind, uid)) as AdapterPayload | undefined;
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return (await this.stores.tokens.findByUserCode(this.kind, userCode)) as AdapterPayload | undefined;
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.stores.tokens.consume(this.kind, id);
+  }
+
+  async destroy(id: string): Promise<void> {
+    if (this.kind === 'Client') return this.stores.clients.delete(id);
+    await this.stores.tokens.delete(this.kind, id);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.stores.tokens.revokeGrant(grantId);
+  }
+}
+
+/** The adapter factory oidc-provider's `adapter` option takes. */
+export function oidcStoreAdapter(stores: OidcStores): AdapterFactory {
+  return (kind: string) => new OidcStoreAdapter(kind, stores);
+}
