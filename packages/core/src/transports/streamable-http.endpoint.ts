@@ -68,8 +68,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     await this.statelessPool.closeAll();
   }
 
-  /** A 2025-era POST, its message already received and checked (no promise for a request in a session). */
-  post(exchange: HttpExchange, body: JSONRPCMessage): void | Promise<void> {
+  /** A 2025-era POST, its message already received and checked. */
+  async post(exchange: HttpExchange, body: JSONRPCMessage): Promise<void> {
     if (isRequest(body) && body.method === 'initialize') return this.initialize(exchange, body);
     if (this.options.stateless) {
       if (!this.checkProtocolVersion(exchange, {})) return;
@@ -179,6 +179,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const transport = this.sessionTransport(id);
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id, record), transport);
     await server.connect(transport);
+    transport.requestEntry = protocolRequestEntry(server);
     transport.restore({ protocolVersion: protocolVersion!, capabilities: clientCapabilities ?? {}, clientInfo: clientInfo ?? { name: 'unknown', version: '0' } });
     transport.requestEntry = protocolRequestEntry(server);
     return this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, restored: record });
