@@ -90,4 +90,36 @@ describe('scale-out on Redis: a session is its owner\'s on every replica', () =>
     expect(resumed.status).toBe(404);
     await resumed.text();
   });
+
+  it("replays nothing of another session to its own owner: an event id of one session used on another, on the other replica", async () => {
+    const [a, b] = replicas;
+    const alice = await token('alice');
+    const first = await initialize(a, alice);
+    const eventId = /^id: (.+)$/m.exec(await (await post(a, first, alice, call)).text())?.[1];
+    expect(eventId).toBeDefined();
+    const second = await initialize(a, alice);
+    const aborted = new AbortController();
+    const resumed = await fetch(new URL('/mcp', b.base), {
+      headers: { ...HEADERS, 'mcp-session-id': second, 'last-event-id': eventId!, authorization: `Bearer ${alice}` },
+      signal: aborted.signal,
+    });
+    // Whatever the status, the body carries none of the first session's events.
+    let body = '';
+    if (resumed.body) {
+      const reader = resumed.body.getReader();
+      setTimeout(() => aborted.abort(), 300);
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          body += new TextDecoder().decode(value);
+        }
+      } catch {
+        // aborted: the stream stays open for new events
+      }
+    }
+    expect(body).not.toContain('"A"');
+    expect(body).not.toContain('whoami');
+    expect(body).not.toMatch(/"id":1/);
+  });
 });
