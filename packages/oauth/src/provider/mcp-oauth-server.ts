@@ -35,6 +35,10 @@ function resourcePredicate(options: McpOAuthModuleOptions): (resource: string) =
   return (resource) => URL.parse(resource)?.origin === origin && !resource.includes('#');
 }
 
+function trustsProxy(options: McpOAuthModuleOptions): boolean {
+  return options.trustProxy ?? false;
+}
+
 interface Started {
   readonly provider: Provider;
   readonly keys: SigningKeys;
@@ -81,6 +85,9 @@ export class McpOAuthServer implements McpInAppAuthorizationServer, OnModuleInit
 
   /** Serves one request to the provider (its endpoints and metadata). */
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // oidc-provider builds its endpoint URLs from the request's host: a forged Host would put another origin in
+    // the metadata (and in a shared cache). Without a trusted proxy, the issuer's host is the only one.
+    if (!trustsProxy(this.options)) request.headers.host = new URL(this.issuer).host;
     (await this.start()).handle(request, response);
   }
 

@@ -7,6 +7,7 @@ import { oidcStoreAdapter, type OidcStores } from './oidc-store-adapter.js';
 import { oidcRoutes } from './oidc-routes.js';
 import { messagePage } from '../pages/interaction-pages.js';
 import { PAGE_HEADERS } from '../pages/html.js';
+import { checkRedirectUris } from './redirect-uri-rules.js';
 
 const DEFAULT_ACCESS_TOKEN_TTL = 900;
 const DEFAULT_REFRESH_TOKEN_TTL = 14 * 86_400;
@@ -97,6 +98,7 @@ export function oidcConfiguration(input: OidcConfigurationInput): Configuration 
       ctx.type = 'html';
       ctx.body = messagePage('Sign-in', `${out.error}: ${out.error_description ?? ''}`, `${prefix}/assets/pages.css`);
     },
+    extraClientMetadata: { properties: ['redirect_uris'], validator: checkRedirectUris },
     clientBasedCORS: (_ctx, origin, client) => origin !== 'null' && (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
     features: {
       devInteractions: { enabled: false },
