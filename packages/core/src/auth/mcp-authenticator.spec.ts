@@ -2,6 +2,7 @@ import { ApplicationConfig } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { McpAuthenticator } from './mcp-authenticator.js';
 import { StaticTokenVerifier } from './token-verifiers/static-token.verifier.js';
 
@@ -9,7 +10,7 @@ function authenticator(options: Partial<McpModuleOptions>, prefix?: string): Mcp
   const moduleOptions = { name: 'test', version: '1.0.0', ...options } as McpModuleOptions;
   const config = new ApplicationConfig();
   if (prefix) config.setGlobalPrefix(prefix);
-  return new McpAuthenticator(moduleOptions, new McpRegistry(moduleOptions), config);
+  return new McpAuthenticator(new McpResolvedOptions(moduleOptions), new McpRegistry(moduleOptions), config);
 }
 
 const request = { protocol: 'https', host: 'mcp.test', headers: {} };

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { MCP_MODULE_OPTIONS } from '../mcp.module-definition.js';
 import { MCP_AUTHORIZATION_SERVER, PROTECTED_RESOURCE_METADATA_PATH } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
@@ -11,7 +10,7 @@ import type { McpInAppAuthorizationServer } from '../interfaces/mcp-authorizatio
 import type { McpPrincipal } from '../interfaces/mcp-principal.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { ANONYMOUS_ACCESS, mayUse, type McpAccess, type McpAccessRule } from '../registry/mcp-access.js';
-import { resolveStreamableHttpOptions } from '../options/transport-options.js';
+import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import { McpServedRoutes, servedRouteOf } from '../http/mcp-served-routes.js';
 import type { McpRequestContextStore } from '../context/request-context.js';
@@ -67,13 +66,15 @@ function headersOf(request: unknown): IncomingHttpHeaders {
 @Injectable()
 export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
   readonly options?: McpAuthOptions;
+  private readonly moduleOptions: McpModuleOptions;
   readonly requiredScopes: readonly string[];
   private readonly logger = new Logger('McpAuth');
   private checker?: McpTokenChecker;
   private warnedNameless = false;
 
   constructor(
-    @Inject(MCP_MODULE_OPTIONS) private readonly moduleOptions: McpModuleOptions,
+    /** The options, resolved once (`McpResolvedOptions`, a provider of the module). */
+    private readonly resolved: McpResolvedOptions,
     private readonly registry: McpRegistry,
     private readonly appConfig: ApplicationConfig,
     /** Where the framework serves this server's routes (absent in unit tests: the path is then computed). */
@@ -81,7 +82,8 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     /** The authorization server that runs in this app (`McpOAuthModule` of @nestmcp/oauth), if one does. */
     @Optional() @Inject(MCP_AUTHORIZATION_SERVER) private readonly inAppServer?: McpInAppAuthorizationServer,
   ) {
-    this.options = moduleOptions.auth;
+    this.moduleOptions = resolved.module;
+    this.options = this.moduleOptions.auth;
     this.requiredScopes = this.options?.requiredScopes ?? [];
     if (this.options) this.checkOptions(this.options);
   }
@@ -365,9 +367,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
 
   /** Path of the MCP endpoint computed from the options (global prefix unless excluded + transport path), when the framework cannot tell. */
   localResourcePath(): string {
-    const transports = this.moduleOptions.transports;
-    const path =
-      resolveStreamableHttpOptions(transports)?.path ?? (transports as { sse?: { path?: string } } | undefined)?.sse?.path ?? '/mcp';
+    const path = this.resolved.streamableHttp?.path ?? this.resolved.sse?.path ?? this.resolved.endpoint.path;
     const excluded = this.appConfig.getGlobalPrefixOptions()?.exclude?.some((route) => route.pathRegex?.test(path));
     return `${excluded ? '' : normalizePrefix(this.appConfig.getGlobalPrefix())}${path}`;
   }

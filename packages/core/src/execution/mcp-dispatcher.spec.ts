@@ -22,7 +22,7 @@ describe('McpDispatcher', () => {
     registry.registerTool({ name: 'session', description: 'reports the session' }, async (_args, ctx: McpContext) => ctx.sessionId ?? 'none');
     registry.registerResource({ name: 'doc', uriTemplate: 'doc://{slug}' }, async (vars) => `doc ${(vars as { slug: string }).slug}`);
     registry.registerPrompt({ name: 'p', args: [{ name: 'x', required: true }] }, async (args) => `x=${(args as { x: string }).x}`);
-    const auth = new McpAuthenticator(options, registry, new ApplicationConfig()); // no `auth` option: inactive
+    const auth = new McpAuthenticator(new McpResolvedOptions(options), registry, new ApplicationConfig()); // no `auth` option: inactive
     const resolved = new McpResolvedOptions(options);
     const { server } = new McpDispatcher(new McpOperations(registry, resolved, auth), resolved).createServer('s-1');
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
