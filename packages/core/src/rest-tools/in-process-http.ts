@@ -65,13 +65,18 @@ export function callInProcess(server: Server, rest: RestRequest, options: InProc
           if (error) reject(error);
           else resolve(response!);
         };
+        let outgoing: ReturnType<typeof httpRequest> | undefined;
         const timer = setTimeout(() => {
-          outgoing.destroy();
+          outgoing?.destroy();
           finish(new RestCallError(McpMessages.restTimeout(options.timeoutMs)));
         }, options.timeoutMs);
         const body = rest.body === undefined ? undefined : Buffer.from(rest.body, 'utf8');
         const headers = { ...rest.headers, ...(body && { 'content-length': String(body.length) }), connection: 'close' };
-        const outgoing = httpRequest({ method: rest.method, path: rest.target, headers, createConnection: () => clientSide }, (incoming) => {
+        try {
+          // Throws at once for a header value or path Node will not send (a character above U+00FF, a control
+          // character): a tool error, and the deadline timer goes with it (it fired later on a request never made and
+          // crashed the process).
+          outgoing = httpRequest({ method: rest.method, path: rest.target, headers, createConnection: () => clientSide }, (incoming) => {
           const chunks: Buffer[] = [];
           let size = 0;
           incoming.on('data', (chunk: Buffer) => {
@@ -89,6 +94,10 @@ export function callInProcess(server: Server, rest: RestRequest, options: InProc
           });
           incoming.on('error', (error) => finish(new RestCallError(error.message)));
         });
+        } catch (error) {
+          finish(new RestCallError((error as Error).message));
+          return;
+        }
         outgoing.on('error', (error) => finish(new RestCallError(error.message)));
         plainServerFor(server).emit('connection', serverSide);
         outgoing.end(body);
