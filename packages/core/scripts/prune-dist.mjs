@@ -2,10 +2,10 @@
 // and `tsc -b` never deletes them), so that a packed tarball holds exactly the build of src. Outputs are never
 // removed wholesale: tests that run the built package may be reading dist at the same time.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The package being packed: npm runs `prepack` in its folder (core's, and oauth's and redis's, which call this one).
+const root = process.cwd();
 const dist = join(root, 'dist');
 const outputs = /\.(d\.ts|js|js\.map|d\.ts\.map)$/;
 
