@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { McpOAuthClientStore } from '../stores/mcp-oauth-client-store.js';
-import { fresh, suite, type StoreFactory } from './test-globals.js';
+import { storeSuiteKit, type StoreFactory } from '@nestmcp/core/testing';
+
+const { fresh, suite } = storeSuiteKit;
 
 /** The cases every `McpOAuthClientStore` must pass: clients saved, found as JSON, replaced, deleted, kept apart. */
 export function describeMcpOAuthClientStore(name: string, factory: StoreFactory<McpOAuthClientStore>): void {

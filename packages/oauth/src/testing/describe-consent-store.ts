@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { McpOAuthConsentStore } from '../stores/mcp-oauth-consent-store.js';
-import { fresh, suite, type StoreFactory } from './test-globals.js';
+import { storeSuiteKit, type StoreFactory } from '@nestmcp/core/testing';
+
+const { fresh, suite } = storeSuiteKit;
 
 /** The cases every `McpOAuthConsentStore` must pass: one consent per user and client, replaced, deleted, apart. */
 export function describeMcpOAuthConsentStore(name: string, factory: StoreFactory<McpOAuthConsentStore>): void {

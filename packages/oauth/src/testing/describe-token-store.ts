@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { McpOAuthTokenStore } from '../stores/mcp-oauth-token-store.js';
-import { fresh, sleep, suite, type StoreFactory } from './test-globals.js';
+import { storeSuiteKit, type StoreFactory } from '@nestmcp/core/testing';
+
+const { fresh, sleep, suite } = storeSuiteKit;
 
 /**
  * The cases every `McpOAuthTokenStore` must pass: records by kind and id, by uid and user code, expiry, consume

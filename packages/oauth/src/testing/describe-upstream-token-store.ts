@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { McpOAuthUpstreamTokenStore } from '../stores/mcp-oauth-upstream-token-store.js';
-import { fresh, sleep, suite, type StoreFactory } from './test-globals.js';
+import { storeSuiteKit, type StoreFactory } from '@nestmcp/core/testing';
+
+const { fresh, sleep, suite } = storeSuiteKit;
 
 /** The cases every `McpOAuthUpstreamTokenStore` must pass: tokens per provider and user, replaced, expired, deleted. */
 export function describeMcpOAuthUpstreamTokenStore(name: string, factory: StoreFactory<McpOAuthUpstreamTokenStore>): void {
