@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { MCP_AUTHORIZATION_SERVER, PROTECTED_RESOURCE_METADATA_PATH } from '../mcp.constants.js';
+import { MCP_AUTHORIZATION_SERVER } from '../mcp.constants.js';
 import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
@@ -10,11 +10,14 @@ import type { McpInAppAuthorizationServer } from '../interfaces/mcp-authorizatio
 import type { McpPrincipal } from '../interfaces/mcp-principal.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
 import { ANONYMOUS_ACCESS, mayUse, type McpAccess, type McpAccessRule } from '../registry/mcp-access.js';
+import { ANONYMOUS_METHODS, ruleOf } from './access-rules.js';
+import { checkAuthOptions } from './check-auth-options.js';
+import { metadataPathOf, normalizePrefix, quoted } from './resource-metadata-paths.js';
 import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import { McpServedRoutes, servedRouteOf } from '../http/mcp-served-routes.js';
 import type { McpRequestContextStore } from '../context/request-context.js';
-import { createJwtTokenChecker, hasOwnKey, jwtAlgorithms } from './jwt-token-checker.js';
+import { createJwtTokenChecker, hasOwnKey } from './jwt-token-checker.js';
 import { multiIssuerTokenChecker } from './multi-issuer-token-checker.js';
 import { verifierTokenChecker } from './verifier-token-checker.js';
 import type { McpTokenCheck, McpTokenChecker } from './token-check.js';
@@ -31,26 +34,8 @@ export interface McpAuthRefusal {
 
 export type McpChallengeError = 'invalid_token' | 'insufficient_scope';
 
-/** Methods an anonymous caller (no token, on a server with `@McpPublic()` items) may always send. */
-const ANONYMOUS_METHODS = new Set(['initialize', 'ping', 'server/discover', 'subscriptions/listen', 'tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'logging/setLevel']);
-
 /** `boundCallerOf()` of a request that names no principal and presents no credential. */
 const ANONYMOUS_CALLER = '\0anonymous';
-
-function quoted(value: string): string {
-  return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
-}
-
-/** The path-inserted well-known URL path of a resource path (RFC 9728 section 3.1): the bare one for `/`. */
-function metadataPathOf(resourcePath: string): string {
-  const trimmed = resourcePath.replace(/\/+$/, '');
-  return `${PROTECTED_RESOURCE_METADATA_PATH}${trimmed}`;
-}
-
-function normalizePrefix(prefix: string | undefined): string {
-  const trimmed = (prefix ?? '').replace(/^\/+|\/+$/g, '');
-  return trimmed ? `/${trimmed}` : '';
-}
 
 function headersOf(request: unknown): IncomingHttpHeaders {
   return ((request as { headers?: IncomingHttpHeaders } | undefined)?.headers ?? {}) as IncomingHttpHeaders;
@@ -85,7 +70,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     this.moduleOptions = resolved.module;
     this.options = this.moduleOptions.auth;
     this.requiredScopes = this.options?.requiredScopes ?? [];
-    if (this.options) this.checkOptions(this.options);
+    if (this.options) checkAuthOptions(this.moduleOptions.name, this.options, this.jwtEntries(), this.inAppServer !== undefined);
   }
 
   /** Loads what token verification needs (passport-jwt, jose), only when this server verifies JWTs itself. */
@@ -248,7 +233,7 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
    */
   refusalFor(access: McpAccess | undefined, method: string, params: Record<string, unknown>): McpAuthRefusal | undefined {
     if (!access) return undefined;
-    const rule = this.ruleOf(method, params);
+    const rule = ruleOf(this.registry, method, params);
     if (access.anonymous) {
       if (ANONYMOUS_METHODS.has(method) || rule?.public) return undefined;
       return { status: 401, scopes: this.scopesFor(rule) };
@@ -264,28 +249,6 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     this.logger.debug(McpMessages.authRefusedLog(this.serverName, `${method ?? '?'} ${(originalUrl ?? url ?? '?').split('?')[0]}`, reason, detail));
   }
 
-  private ruleOf(method: string, params: Record<string, unknown>): McpAccessRule | undefined {
-    const name = typeof params.name === 'string' ? params.name : '';
-    const uri = typeof params.uri === 'string' ? params.uri : '';
-    switch (method) {
-      case 'tools/call':
-        return this.registry.getTool(name);
-      case 'prompts/get':
-        return this.registry.getPrompt(name);
-      case 'resources/read':
-      case 'resources/subscribe':
-      case 'resources/unsubscribe':
-        return this.registry.findResource(uri)?.entry;
-      case 'completion/complete': {
-        const ref = (params.ref ?? {}) as { type?: string; name?: unknown; uri?: unknown };
-        if (ref.type === 'ref/prompt' && typeof ref.name === 'string') return this.registry.getPrompt(ref.name);
-        if (typeof ref.uri === 'string') return this.registry.getResourceTemplate(ref.uri);
-        return undefined;
-      }
-      default:
-        return undefined;
-    }
-  }
 
   private scopesFor(rule: McpAccessRule | undefined): string[] {
     return [...new Set([...this.requiredScopes, ...(rule?.scopes ?? [])])];
@@ -395,18 +358,4 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
     return this.metadataRoutes().map((route) => route.path);
   }
 
-  private checkOptions(options: McpAuthOptions): void {
-    const server = this.moduleOptions.name;
-    if (options.jwt !== undefined && options.verifier !== undefined) throw new Error(McpMessages.authNeedsOneMethod(server));
-    if ((options.jwt !== undefined || options.verifier !== undefined) && options.principal !== undefined) throw new Error(McpMessages.authPrincipalWithVerification(server));
-    if (options.resource !== undefined && !/^https?:\/\/[^#]+$/.test(options.resource)) {
-      throw new Error(McpMessages.authInvalidResource(server, options.resource));
-    }
-    for (const jwt of this.jwtEntries()) {
-      const keys = [jwt.secret, jwt.publicKey, jwt.jwksUri].filter((key) => key !== undefined && key !== '');
-      if (keys.length > 1) throw new Error(McpMessages.authJwtNeedsKey(server));
-      if (keys.length === 0 && !this.inAppServer) throw new Error(McpMessages.authJwtNoKeyNoServer(server));
-      if ((jwt.algorithms ?? (keys.length ? jwtAlgorithms(jwt) : [])).some((alg) => alg.toLowerCase() === 'none')) throw new Error(McpMessages.authAlgorithmNone(server));
-    }
-  }
 }
