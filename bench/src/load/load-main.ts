@@ -1,7 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import { findAnswer, McpWire } from './mcp-wire.js';
 import { openLoop, type Operation } from './open-loop.js';
 import type { LoadJob, LoadResult } from './load-job.js';
+import { closedLoop, percentile, reportToParent } from './closed-loop.js';
 
 /**
  * The load generator process: a fixed number of keep-alive connections, each sending one request at a time
@@ -61,11 +61,6 @@ function operation(sessionOf: (connection: number) => string | undefined): Opera
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 function summary(latencies: number[], served: number): LoadResult {
   latencies.sort((a, b) => a - b);
   const seconds = job.durationMs / 1000;
@@ -88,28 +83,7 @@ async function measure(wires: McpWire[], sessionOf: (connection: number) => stri
     const { latencies, served } = await openLoop(wires, op, { rate: job.rate, warmupMs: job.warmupMs, durationMs: job.durationMs }, fail);
     return summary(latencies, served);
   }
-  let served = 0;
-  const start = performance.now();
-  const measureFrom = start + job.warmupMs;
-  const measureTo = measureFrom + job.durationMs;
-  const latencies: number[] = [];
-  await Promise.all(
-    wires.map(async (wire, connection) => {
-      for (let seq = 1; performance.now() < measureTo; seq++) {
-        const began = performance.now();
-        try {
-          await op(wire, connection, seq);
-        } catch (error) {
-          fail(error instanceof Error ? error.message : String(error));
-          await new Promise((resolve) => setTimeout(resolve, 10));
-          continue;
-        }
-        const ended = performance.now();
-        served++;
-        if (began >= measureFrom && ended <= measureTo) latencies.push(ended - began);
-      }
-    }),
-  );
+  const { latencies, served } = await closedLoop((connection, seq) => op(wires[connection], connection, seq), job, fail);
   return summary(latencies, served);
 }
 
@@ -156,13 +130,4 @@ async function main(): Promise<LoadResult> {
   }
 }
 
-main().then(
-  (result) => {
-    process.send!({ result });
-    process.disconnect();
-  },
-  (error: unknown) => {
-    process.send!({ error: error instanceof Error ? error.message : String(error) });
-    process.disconnect();
-  },
-);
+reportToParent(main);

@@ -1,5 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import { findAnswer, McpWire } from '../load/mcp-wire.js';
+import { closedLoop, percentile, reportToParent } from '../load/closed-loop.js';
 
 /** What the scale-out load generator is asked to do. */
 export interface ScaleOutJob {
@@ -30,7 +30,7 @@ const fail = (message: string) => {
 };
 
 /**
- * A closed loop per connection, as the main benchmark's load generator, but every request of a connection goes to
+ * A closed loop per connection (closed-loop.ts, as the main benchmark's load generator), but every request of a connection goes to
  * the next instance in turn: one keep-alive connection per instance (`McpWire`), the session's requests alternating
  * between them. Every answer is checked against its request.
  */
@@ -47,49 +47,28 @@ async function main(): Promise<ScaleOutResult> {
         sessions[connection] = sessionId;
       }
     }
-    const start = performance.now();
-    const from = start + job.warmupMs;
-    const to = from + job.durationMs;
-    const latencies: number[] = [];
-    await Promise.all(
-      wires.map(async (_, connection) => {
-        for (let seq = 1; performance.now() < to; seq++) {
-          const began = performance.now();
-          const id = connection * 1_000_000_000 + seq;
-          try {
-            if (job.kind === 'call') {
-              const response = await next(connection).post({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'add', arguments: { a: seq, b: connection } } }, sessions[connection]);
-              const text = ((findAnswer(response, id)?.result as { content?: { text?: string }[] } | undefined)?.content ?? [])[0]?.text;
-              if (text !== String(seq + connection)) fail(`tools/call ${id}: HTTP ${response.status} ${response.text.slice(0, 200)}`);
-            } else {
-              const { sessionId, error } = await next(connection).handshake(id);
-              if (error || !sessionId) fail(error ?? 'no session id');
-              else if ((await next(connection).delete(sessionId)).status !== 200) fail('DELETE failed');
-            }
-          } catch (error) {
-            fail(error instanceof Error ? error.message : String(error));
-            continue;
-          }
-          const ended = performance.now();
-          if (began >= from && ended <= to) latencies.push(ended - began);
+    const { latencies } = await closedLoop(
+      async (connection, seq) => {
+        const id = connection * 1_000_000_000 + seq;
+        if (job.kind === 'call') {
+          const response = await next(connection).post({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'add', arguments: { a: seq, b: connection } } }, sessions[connection]);
+          const text = ((findAnswer(response, id)?.result as { content?: { text?: string }[] } | undefined)?.content ?? [])[0]?.text;
+          if (text !== String(seq + connection)) fail(`tools/call ${id}: HTTP ${response.status} ${response.text.slice(0, 200)}`);
+        } else {
+          const { sessionId, error } = await next(connection).handshake(id);
+          if (error || !sessionId) fail(error ?? 'no session id');
+          else if ((await next(connection).delete(sessionId)).status !== 200) fail('DELETE failed');
         }
-      }),
+      },
+      job,
+      fail,
     );
     latencies.sort((a, b) => a - b);
-    const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))] ?? 0;
+    const at = (p: number) => percentile(latencies, p);
     return { operations: latencies.length, throughput: latencies.length / (job.durationMs / 1000), p50: at(50), p99: at(99), errors, firstError };
   } finally {
     await Promise.all(wires.flat().map((wire) => wire.close()));
   }
 }
 
-main().then(
-  (result) => {
-    process.send!({ result });
-    process.disconnect();
-  },
-  (error: unknown) => {
-    process.send!({ error: error instanceof Error ? error.message : String(error) });
-    process.disconnect();
-  },
-);
+reportToParent(main);

@@ -58,6 +58,9 @@ function answerOf<T>(child: ChildProcess, what: string): Promise<T> {
 
 /** A redis-server of the benchmark's own, on a free port, no persistence (the figures are the stores' cost, not the disk's). */
 async function startRedis(): Promise<{ url: string; stop: () => void }> {
+  if (spawnSync('redis-server', ['--version']).error) {
+    throw new Error('bench:scale-out needs redis-server on the PATH (Debian: apt-get install -y redis-server); .ci/run installs it.');
+  }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'nestmcp-bench-redis-'));
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
