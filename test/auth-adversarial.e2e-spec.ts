@@ -35,6 +35,31 @@ describe('auth.jwt clockToleranceSeconds', () => {
   });
 });
 
+describe('auth.jwt and tokens without exp', () => {
+  it('refuses a validly signed token that never expires, by default (RFC 9068 §2.2)', async () => {
+    const { app, url } = await startApp({ imports: [McpModule.forRoot({ name: 'strict', version: '1.0.0', auth: { jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE } } })], providers: [SecureTools] });
+    try {
+      const response = await post(url(), INITIALIZE, bearer(await signToken({ expiresIn: null })));
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(response.headers.get('www-authenticate')).toContain('has no expiry');
+      expect((await post(url(), INITIALIZE, bearer(await signToken()))).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('accepts it with requireExpiration: false', async () => {
+    const jwt = { secret: SECRET, issuer: ISSUER, audience: AUDIENCE, requireExpiration: false };
+    const { app, url } = await startApp({ imports: [McpModule.forRoot({ name: 'lax-exp', version: '1.0.0', auth: { jwt } })], providers: [SecureTools] });
+    try {
+      expect((await post(url(), INITIALIZE, bearer(await signToken({ expiresIn: null })))).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('a TokenVerifier that hands back an expired token', () => {
   it('is still refused as expired (the expiry check moved from the guard to the verifier checker)', async () => {
     const verifier = { verify: (token: string) => ({ token, subject: 'old', scopes: [], claims: {}, expiresAt: Math.floor(Date.now() / 1000) - 5 }) };

@@ -134,6 +134,7 @@ export const McpMessages = {
   authInvalidToken: () => 'Unauthorized: the bearer token is invalid.',
   authExpiredToken: () => 'Unauthorized: the bearer token has expired.',
   authTokenNotYetValid: () => 'Unauthorized: the bearer token is not valid yet.',
+  authTokenWithoutExpiry: () => 'Unauthorized: the bearer token has no expiry (exp claim); this server accepts only tokens that expire.',
   authAnonymousRefused: () => 'Unauthorized: this request needs a bearer token; without one only public tools, resources and prompts can be used.',
   authInsufficientScope: (scopes: string[]) => `Forbidden: this needs the scope(s) ${scopes.join(' ')}, which the token lacks.`,
 

@@ -1,6 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import type * as Jose from 'jose';
 import type * as PassportJwt from 'passport-jwt';
+import { McpMessages } from '../mcp.messages.js';
 import type { McpJwtOptions } from '../interfaces/mcp-auth-options.interface.js';
 import type { McpInAppAuthorizationServer } from '../interfaces/mcp-authorization-server.interface.js';
 import { accessTokenFromClaims } from './access-token-claims.js';
@@ -121,7 +122,8 @@ function runStrategy(strategy: PassportJwt.Strategy, request: TokenRequest): Pro
 }
 
 /**
- * JWT access tokens checked by passport-jwt (signature, `alg`, `exp`, `nbf`, `iss`, `aud`), with the key from a
+ * JWT access tokens checked by passport-jwt (signature, `alg`, `exp`, `nbf`, `iss`, `aud`; `exp` required unless
+ * `requireExpiration: false`), with the key from a
  * secret, a PEM public key or a JWKS URL. passport-jwt (and jose, for `jwksUri`) are loaded here, when a server
  * with `auth.jwt` starts, and only then.
  */
@@ -151,6 +153,10 @@ export async function createJwtTokenChecker(server: string, options: McpJwtOptio
     async check(token: string, request: unknown): Promise<McpTokenCheck> {
       const outcome = await runStrategy(strategy, { token });
       if ('user' in outcome) {
+        // passport-jwt (jsonwebtoken) checks `exp` only when the token has one.
+        if (options.requireExpiration !== false && typeof (outcome.user as { exp?: unknown }).exp !== 'number') {
+          return { refused: 'no expiry', detail: McpMessages.authTokenWithoutExpiry() };
+        }
         const accessToken = accessTokenFromClaims(token, outcome.user as Record<string, unknown>);
         const expected = audienceOf?.(request);
         if (expected !== undefined && ![accessToken.audience ?? []].flat().includes(expected)) {

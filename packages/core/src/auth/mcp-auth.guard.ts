@@ -27,6 +27,7 @@ function rawResponse(response: unknown): ServerResponse {
 function refusalMessage(reason: McpTokenRefusalReason): string {
   if (reason === 'expired') return McpMessages.authExpiredToken();
   if (reason === 'not yet valid') return McpMessages.authTokenNotYetValid();
+  if (reason === 'no expiry') return McpMessages.authTokenWithoutExpiry();
   if (reason === 'missing token' || reason === 'malformed Authorization header') return McpMessages.authMissingToken();
   return McpMessages.authInvalidToken();
 }

@@ -8,6 +8,7 @@ export type McpTokenRefusalReason =
   | 'bad signature'
   | 'algorithm not allowed'
   | 'expired'
+  | 'no expiry'
   | 'not yet valid'
   | 'wrong audience'
   | 'wrong issuer'

@@ -20,6 +20,11 @@ export interface McpJwtOptions {
   audience?: string | string[];
   /** Accepted algorithms. Default: HS256/384/512 with `secret`, RS/PS/ES 256/384/512 otherwise. `none` is never accepted. */
   algorithms?: string[];
+  /**
+   * Refuse tokens without an `exp` claim (RFC 9068 §2.2 requires it of JWT access tokens: a token that never
+   * expires cannot be taken back once leaked). Default `true`; `false` accepts them, for an issuer that omits `exp`.
+   */
+  requireExpiration?: boolean;
   /** Leeway for `exp` / `nbf`, in seconds. Default 0. */
   clockToleranceSeconds?: number;
   /** How long fetched JWKS keys are cached, in milliseconds. Default 10 minutes. */
