@@ -16,8 +16,9 @@ import { principalOf } from './access-token-claims.js';
 import { bearerTokenFrom, hasAuthorizationHeader } from './bearer-token.js';
 import { anonymousAuth, setRequestAuth, tokenAuth } from './request-auth.js';
 import type { McpTokenRefusalReason } from './token-check.js';
+import { endAtExpiry } from './stream-expiry.js';
 
-type HttpRequest = { headers: IncomingHttpHeaders; user?: unknown } & Record<string | symbol, unknown>;
+type HttpRequest = { headers: IncomingHttpHeaders; method?: string; user?: unknown } & Record<string | symbol, unknown>;
 
 function rawResponse(response: unknown): ServerResponse {
   return ((response as { raw?: ServerResponse }).raw ?? response) as ServerResponse;
@@ -94,6 +95,7 @@ export class McpAuthGuard implements CanActivate {
     }
     setRequestAuth(request, tokenAuth(token, principalOf(token)));
     request.user = token;
+    if (request.method === 'GET' && token.expiresAt !== undefined && this.endsStreamsAtExpiry()) endAtExpiry(response, token.expiresAt);
     return true;
   }
 
@@ -106,6 +108,11 @@ export class McpAuthGuard implements CanActivate {
 
   /** Callers without a token pass (as anonymous) only on the server's own MCP routes, and only if it has public items. */
   protected allowsAnonymous(_authenticator: McpAuthenticator): boolean {
+    return false;
+  }
+
+  /** Whether a GET stream opened with a token ends when the token expires (the MCP routes' own guard: yes). */
+  protected endsStreamsAtExpiry(): boolean {
     return false;
   }
 
@@ -156,5 +163,9 @@ export class McpServerAuthGuard extends McpAuthGuard {
 
   protected override allowsAnonymous(authenticator: McpAuthenticator): boolean {
     return authenticator.allowsAnonymous;
+  }
+
+  protected override endsStreamsAtExpiry(): boolean {
+    return true;
   }
 }

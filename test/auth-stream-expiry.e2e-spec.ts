@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { McpModule } from '@nestmcp/core';
+import { SecureTools } from './fixtures/auth/secure.tools.js';
+import { AUDIENCE, ISSUER, SECRET, signToken } from './fixtures/auth/tokens.js';
+import { bearer, openSession } from './fixtures/auth/http.js';
+import { SseReader } from './fixtures/sse-reader.js';
+
+/**
+ * A GET stream opened with a bearer token ends when the token expires: it would otherwise keep delivering the
+ * session's messages to whoever holds the stream, long after the token stopped being valid. The client reconnects,
+ * and must present a valid token to do so.
+ */
+describe.each(['express', 'fastify'])('GET streams end when their token expires (%s)', (platform) => {
+  let app: INestApplication;
+  let url: (path?: string) => URL;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        McpModule.forRoot({
+          name: 'expiring',
+          version: '1.0.0',
+          transports: { streamableHttp: {}, sse: {} },
+          auth: { jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE } },
+        }),
+      ],
+      providers: [SecureTools],
+    }).compile();
+    app = platform === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    const base = await app.getUrl();
+    url = (path = '/mcp') => new URL(path, base);
+  });
+  afterAll(() => app.close());
+
+  /** Whether the stream is still open after `ms` (no end seen; keep-alive comments are skipped). */
+  async function stillOpen(reader: SseReader, ms: number): Promise<boolean> {
+    try {
+      return (await reader.nextEvent(ms)) !== undefined;
+    } catch (error) {
+      if (String(error).includes('no SSE event within')) return true;
+      throw error;
+    }
+  }
+
+  it('ends the Streamable HTTP GET stream of a session at the token expiry; a stream with a later expiry stays', async () => {
+    const short = bearer(await signToken({ expiresIn: 2 }));
+    const long = bearer(await signToken({ expiresIn: 300 }));
+    const session = await openSession(url(), long);
+    const open = async (headers: Record<string, string>, id: string) => {
+      const response = await fetch(url(), { headers: { ...headers, accept: 'text/event-stream', 'mcp-session-id': id } });
+      expect(response.status).toBe(200);
+      return new SseReader(response);
+    };
+    const expiring = await open(short, session);
+    // The stream ends (undefined: no more events) once the 2-second token has expired.
+    await expect(expiring.nextEvent(10_000)).resolves.toBeUndefined();
+    // A new stream needs a valid token: the expired one is refused, the long one gets a stream that stays open.
+    const refused = await fetch(url(), { headers: { ...short, accept: 'text/event-stream', 'mcp-session-id': session } });
+    expect(refused.status).toBe(401);
+    await refused.text();
+    const lasting = await open(long, session);
+    expect(await stillOpen(lasting, 1500)).toBe(true);
+    await lasting.cancel();
+  }, 20_000);
+
+  it('ends the legacy SSE stream at the token expiry', async () => {
+    const response = await fetch(url('/sse'), { headers: { ...bearer(await signToken({ expiresIn: 2 })), accept: 'text/event-stream' } });
+    expect(response.status).toBe(200);
+    const reader = new SseReader(response);
+    expect((await reader.nextEvent())?.event).toBe('endpoint');
+    await expect(reader.nextEvent(10_000)).resolves.toBeUndefined();
+  }, 20_000);
+});
