@@ -64,7 +64,7 @@ describe('@nestmcp/oauth under attack: codes, tokens, resources', () => {
     it('refuses a code without its verifier, with a wrong verifier, or with the challenge sent as the verifier', async () => {
       const { code, verifier, resource } = await codeFor(clientA);
       const { challenge } = pkcePair();
-      for (const attempt of [{}, { code_verifier: pkcePair().verifier }, { code_verifier: challenge }, { code_verifier: verifier.slice(1) }]) {
+      for (const attempt of [{}, { code_verifier: pkcePair().verifier }, { code_verifier: challenge }, { code_verifier: verifier.slice(1) }] as Record<string, string>[]) {
         const answer = await token({ grant_type: 'authorization_code', client_id: clientA, redirect_uri: REDIRECT, code, resource, ...attempt });
         expect(answer.status).toBe(400);
         expect(answer.body.error).toMatch(/^invalid_(grant|request)$/);
@@ -73,7 +73,7 @@ describe('@nestmcp/oauth under attack: codes, tokens, resources', () => {
     });
 
     it('refuses an authorization request with a challenge method other than S256, or a malformed challenge', async () => {
-      for (const pkce of [{ code_challenge: 'a'.repeat(43) }, { code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' }, { code_challenge: 'short', code_challenge_method: 'S256' }]) {
+      for (const pkce of [{ code_challenge: 'a'.repeat(43) }, { code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' }, { code_challenge: 'short', code_challenge_method: 'S256' }] as Record<string, string>[]) {
         const query = new URLSearchParams({ response_type: 'code', client_id: clientA, redirect_uri: REDIRECT, scope: 'notes:read', resource: url().href, ...pkce });
         const location = new URL((await fetch(new URL(`/oauth/authorize?${query}`, base), { redirect: 'manual' })).headers.get('location')!);
         expect(location.searchParams.get('error')).toBe('invalid_request');

@@ -5,7 +5,8 @@ import { McpOAuthMessages } from '../mcp-oauth.messages.js';
 import { McpOAuthServer } from '../provider/mcp-oauth-server.js';
 import { McpOAuthInteractions } from '../interaction/mcp-oauth-interactions.js';
 import { PAGES_CSS } from '../pages/html.js';
-import { RegistrationRateLimit } from './registration-rate-limit.js';
+import { FixedWindowCounter } from './fixed-window-counter.js';
+import { addressOf } from '../interaction/login-attempts.js';
 import { asNativeWhenItIsOne } from './native-client-registration.js';
 import { jsonBody, RefusedBody } from './json-body.js';
 import { McpOAuthUpstreamLogin } from '../upstream/mcp-oauth-upstream-login.js';
@@ -22,10 +23,6 @@ function pathOf(request: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function addressOf(request: IncomingMessage): string {
-  return (request as { ip?: string }).ip ?? request.socket.remoteAddress ?? 'unknown';
-}
-
 /**
  * Mounts the authorization server on the app's HTTP adapter, at the origin's root (the issuer is the origin, and
  * well-known URLs live at the root, RFC 8615), outside Nest's router, global prefix and guards (like the MCP
@@ -35,7 +32,7 @@ function addressOf(request: IncomingMessage): string {
 @Injectable()
 export class McpOAuthRoutes implements OnModuleInit {
   private readonly logger = new Logger('McpOAuth');
-  private readonly rateLimit: RegistrationRateLimit;
+  private readonly rateLimit: FixedWindowCounter;
 
   constructor(
     private readonly server: McpOAuthServer,
@@ -44,7 +41,7 @@ export class McpOAuthRoutes implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
   ) {
     const limit = server.options.registration?.rateLimit ?? { max: 20, windowMs: 60_000 };
-    this.rateLimit = new RegistrationRateLimit(limit.max, limit.windowMs);
+    this.rateLimit = new FixedWindowCounter(limit.max, limit.windowMs);
   }
 
   /**
