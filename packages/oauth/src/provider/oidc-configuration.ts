@@ -8,6 +8,7 @@ import { oidcRoutes } from './oidc-routes.js';
 import { messagePage } from '../pages/interaction-pages.js';
 import { PAGE_HEADERS } from '../pages/html.js';
 import { checkRedirectUris } from './redirect-uri-rules.js';
+import { McpOAuthMessages } from '../mcp-oauth.messages.js';
 
 const DEFAULT_ACCESS_TOKEN_TTL = 900;
 const DEFAULT_REFRESH_TOKEN_TTL = 14 * 86_400;
@@ -46,6 +47,18 @@ function existingGrantLoader(consents: McpOAuthConsentStore, remember: boolean) 
 }
 
 /**
+ * The fetch of oidc-provider's outgoing requests (client ID metadata documents, a client's `jwks_uri`), which fails
+ * closed: oidc-provider hands each request a dispatcher that drops connections to private, loopback and other
+ * special-use addresses, but when it cannot build one (it finds Node's undici through a global that a VM context,
+ * such as Jest's, or a bundler may not have) it only warns and fetches unguarded. Here a request without the
+ * guard is not sent.
+ */
+function guardedFetch(url: string | URL, options: RequestInit & { dispatcher?: unknown }): Promise<Response> {
+  if (!options.dispatcher) return Promise.reject(new Error(McpOAuthMessages.outgoingFetchUnguarded(String(url))));
+  return fetch(url, options);
+}
+
+/**
  * Rotation of every refresh token, after one more check: a `resource` the refresh token was not granted is refused
  * here. oidc-provider checks the resource only after it has rotated the token, so a refused refresh (a client
  * naming another MCP server) spent the token the client still holds, and its next refresh was taken for a reuse
@@ -75,6 +88,7 @@ export function oidcConfiguration(input: OidcConfigurationInput): Configuration 
   const registration = options.registration ?? {};
   return {
     adapter: oidcStoreAdapter(stores),
+    fetch: guardedFetch as Configuration['fetch'],
     clients: (options.clients ?? []) as unknown as Configuration['clients'],
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
