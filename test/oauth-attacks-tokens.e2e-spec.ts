@@ -220,3 +220,33 @@ describe('@nestmcp/oauth under attack: codes, tokens, resources', () => {
     });
   });
 });
+
+/** Adversarial review of dynamic client registration's limits: the rate limit and the initial access token. */
+describe('@nestmcp/oauth under attack: dynamic client registration', () => {
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    ({ app, base } = await startOAuthApp({ registration: { initialAccessToken: 'initial-secret', rateLimit: { max: 2, windowMs: 60_000 } } }));
+  });
+  afterAll(() => app.close());
+
+  const register = (path: string, headers: Record<string, string> = {}) =>
+    fetch(new URL(path, base), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', client_name: 'spray' }),
+    });
+
+  it('needs the initial access token on every spelling of the endpoint, and counts them all against one limit', async () => {
+    expect((await register('/oauth/register', bearer('wrong'))).status).toBe(401);
+    expect((await register('/oauth/Register/')).status).toBe(401);
+    // The limit (2) is spent by now. oidc-provider's router also answers /oauth/Register and /oauth/register/, and
+    // those were not counted: one more registration each, without end.
+    for (const path of ['/oauth/register', '/oauth/Register', '/oauth/register/', '/oauth/REGISTER/']) {
+      const limited = await register(path, bearer('initial-secret'));
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toMatchObject({ error: 'too_many_requests' });
+    }
+  });
+});

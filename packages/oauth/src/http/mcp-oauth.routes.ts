@@ -107,12 +107,15 @@ export class McpOAuthRoutes implements OnModuleInit {
       response.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }).end(PAGES_CSS);
       return;
     }
-    if (rest === 'register' && request.method === 'POST' && !this.rateLimit.take(addressOf(request))) {
+    // The registration endpoint as oidc-provider's router matches it: case-insensitively, with a trailing slash or
+    // not (`/oauth/Register/` registers too, and must be counted and adjusted like `/oauth/register`).
+    const registration = request.method === 'POST' && /^register\/?$/i.test(rest);
+    if (registration && !this.rateLimit.take(addressOf(request))) {
       response.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(this.rateLimit.retryAfter(addressOf(request))) });
       response.end(JSON.stringify({ error: 'too_many_requests', error_description: McpOAuthMessages.registrationRateLimited() }));
       return;
     }
-    if (rest === 'register' && request.method === 'POST') asNativeWhenItIsOne(await jsonBody(request));
+    if (registration) asNativeWhenItIsOne(await jsonBody(request));
     return this.server.handle(request, response);
   }
 }
