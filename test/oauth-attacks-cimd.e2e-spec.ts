@@ -148,3 +148,38 @@ describe('@nestmcp/oauth under attack: CIMD where oidc-provider has no SSRF guar
     expect(service.requests).toEqual([]);
   });
 });
+
+/** The development loopback path (this module's own fetch): a document that never finishes is given up on. */
+describe('@nestmcp/oauth under attack: a slow loopback metadata document (development option on)', () => {
+  let app: INestApplication;
+  let base: string;
+  let slow: import('node:http').Server;
+  let documentBase: string;
+
+  beforeAll(async () => {
+    ({ app, base } = await startOAuthApp());
+    const { createServer: createHttpServer } = await import('node:http');
+    // Headers at once, then a body that trickles and never ends.
+    slow = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"client_id":');
+      const timer = setInterval(() => response.write(' '), 200);
+      response.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    documentBase = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    await app.close();
+    slow.closeAllConnections();
+    await new Promise((resolve) => slow.close(resolve));
+  });
+
+  it('refuses the client (invalid_client) instead of waiting for it', async () => {
+    const clientId = `${documentBase}/slow.json`;
+    const response = await fetch(authorizationUrl(base, { clientId, redirectUri: 'http://127.0.0.1:33418/callback', resource: `${base}/mcp`, scope: 'notes:read', challenge: pkcePair().challenge }), { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toContain('invalid_client');
+  });
+});
