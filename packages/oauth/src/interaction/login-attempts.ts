@@ -1,13 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { McpOAuthLoginRateLimit } from '../interfaces/mcp-oauth-options.interface.js';
-import { FixedWindowCounter } from '../http/fixed-window-counter.js';
+import { FixedWindowCounter, addressOf } from '../limits/fixed-window-counter.js';
 
 const DEFAULTS = { perUsername: 5, perAddress: 30, windowMs: 15 * 60_000 };
-
-/** The client address of a request: `req.ip` (Express, under its `trust proxy` setting), else the socket's. */
-export function addressOf(request: IncomingMessage): string {
-  return (request as { ip?: string }).ip ?? request.socket.remoteAddress ?? 'unknown';
-}
 
 /** A user name as counted: `Alice`, `alice ` and `ａｌｉｃｅ` are one (a verifier may well treat them as one). */
 function usernameKey(username: string): string {

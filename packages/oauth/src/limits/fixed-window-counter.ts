@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+
 /**
  * Fixed-window counters per key (a client address, a user name): dynamic client registrations (RFC 7591 leaves
  * abuse protection to the server) and failed sign-ins. Written here: the endpoints and pages are served outside
@@ -39,4 +41,9 @@ export class FixedWindowCounter {
     const window = this.windows.get(key);
     return window ? Math.max(1, Math.ceil((window.resetAt - Date.now()) / 1000)) : 1;
   }
+}
+
+/** The client address of a request: `req.ip` (Express, under its `trust proxy` setting), else the socket's. */
+export function addressOf(request: IncomingMessage): string {
+  return (request as { ip?: string }).ip ?? request.socket.remoteAddress ?? 'unknown';
 }
