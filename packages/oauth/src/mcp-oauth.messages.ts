@@ -11,9 +11,13 @@ export const McpOAuthMessages = {
   // Pages
   loginTitle: () => 'Sign in',
   loginFailed: () => 'Unknown user name or wrong password.',
+  loginRateLimited: (seconds: number) =>
+    `Too many failed sign-ins. Try again in ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`,
   consentTitle: () => 'Allow access?',
   csrfRefused: () => 'This form has expired or was not sent by this page. Go back to the application and start again.',
   interactionGone: () => 'This sign-in has expired or was already finished. Go back to the application and start again.',
   upstreamFailed: (detail: string) => `Sign-in with the identity provider failed: ${detail}`,
+  outgoingFetchUnguarded: (url: string) =>
+    `McpOAuthModule: not fetching ${url}: oidc-provider could not set up its SSRF guard in this runtime (see its warning), and an unguarded fetch could reach internal addresses.`,
   loopbackDocumentRefused: (url: string, reason: string) => `client_id metadata document ${url}: ${reason}`,
 };

@@ -5,7 +5,7 @@ import { McpOAuthMessages } from '../mcp-oauth.messages.js';
 import { McpOAuthServer } from '../provider/mcp-oauth-server.js';
 import { McpOAuthInteractions } from '../interaction/mcp-oauth-interactions.js';
 import { PAGES_CSS } from '../pages/html.js';
-import { RegistrationRateLimit } from './registration-rate-limit.js';
+import { FixedWindowCounter, addressOf } from '../limits/fixed-window-counter.js';
 import { asNativeWhenItIsOne } from './native-client-registration.js';
 import { jsonBody, RefusedBody } from './json-body.js';
 import { McpOAuthUpstreamLogin } from '../upstream/mcp-oauth-upstream-login.js';
@@ -22,10 +22,6 @@ function pathOf(request: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function addressOf(request: IncomingMessage): string {
-  return (request as { ip?: string }).ip ?? request.socket.remoteAddress ?? 'unknown';
-}
-
 /**
  * Mounts the authorization server on the app's HTTP adapter, at the origin's root (the issuer is the origin, and
  * well-known URLs live at the root, RFC 8615), outside Nest's router, global prefix and guards (like the MCP
@@ -35,7 +31,7 @@ function addressOf(request: IncomingMessage): string {
 @Injectable()
 export class McpOAuthRoutes implements OnModuleInit {
   private readonly logger = new Logger('McpOAuth');
-  private readonly rateLimit: RegistrationRateLimit;
+  private readonly rateLimit: FixedWindowCounter;
 
   constructor(
     private readonly server: McpOAuthServer,
@@ -44,7 +40,7 @@ export class McpOAuthRoutes implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
   ) {
     const limit = server.options.registration?.rateLimit ?? { max: 20, windowMs: 60_000 };
-    this.rateLimit = new RegistrationRateLimit(limit.max, limit.windowMs);
+    this.rateLimit = new FixedWindowCounter(limit.max, limit.windowMs);
   }
 
   /**
@@ -110,12 +106,15 @@ export class McpOAuthRoutes implements OnModuleInit {
       response.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }).end(PAGES_CSS);
       return;
     }
-    if (rest === 'register' && request.method === 'POST' && !this.rateLimit.take(addressOf(request))) {
+    // The registration endpoint as oidc-provider's router matches it: case-insensitively, with a trailing slash or
+    // not (`/oauth/Register/` registers too, and must be counted and adjusted like `/oauth/register`).
+    const registration = request.method === 'POST' && /^register\/?$/i.test(rest);
+    if (registration && !this.rateLimit.take(addressOf(request))) {
       response.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(this.rateLimit.retryAfter(addressOf(request))) });
       response.end(JSON.stringify({ error: 'too_many_requests', error_description: McpOAuthMessages.registrationRateLimited() }));
       return;
     }
-    if (rest === 'register' && request.method === 'POST') asNativeWhenItIsOne(await jsonBody(request));
+    if (registration) asNativeWhenItIsOne(await jsonBody(request));
     return this.server.handle(request, response);
   }
 }

@@ -9,6 +9,7 @@ import { CsrfToken } from './csrf-token.js';
 import { consentPage, loginPage, messagePage, type ClientView } from '../pages/interaction-pages.js';
 import { PAGE_HEADERS } from '../pages/html.js';
 import { McpOAuthUpstreamLogin } from '../upstream/mcp-oauth-upstream-login.js';
+import { LoginAttempts } from './login-attempts.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -27,11 +28,15 @@ function pageHeaders(response: ServerResponse, status: number): void {
 @Injectable()
 export class McpOAuthInteractions {
   private readonly logger = new Logger('McpOAuth');
+  private readonly attempts?: LoginAttempts;
 
   constructor(
     private readonly server: McpOAuthServer,
     private readonly upstream: McpOAuthUpstreamLogin,
-  ) {}
+  ) {
+    const limit = server.options.login?.rateLimit;
+    if (limit !== false) this.attempts = new LoginAttempts(limit);
+  }
 
   private get base(): string {
     return `${this.server.prefix}/interaction`;
@@ -115,8 +120,8 @@ export class McpOAuthInteractions {
     return CsrfToken.issue(response, `${this.base}/${interaction.uid}`, this.server.issuer.startsWith('https:'));
   }
 
-  private loginForm(response: ServerResponse, interaction: Interaction, client: ClientView, csrf: string, error?: string, username?: string): void {
-    pageHeaders(response, error ? 401 : 200);
+  private loginForm(response: ServerResponse, interaction: Interaction, client: ClientView, csrf: string, error?: string, username?: string, status = error ? 401 : 200): void {
+    pageHeaders(response, status);
     response.end(
       loginPage({
         action: `${this.base}/${interaction.uid}/login`,
@@ -132,11 +137,22 @@ export class McpOAuthInteractions {
 
   private async login(provider: Provider, interaction: Interaction, form: Record<string, string>, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const verify = this.server.options.login?.verifyPassword;
-    const user = verify && form.username && form.password ? await verify(form.username, form.password, request) : undefined;
-    if (!user) {
+    const username = form.username ?? '';
+    // Refused before the password is looked at: past the limit, a right guess must not be told from a wrong one.
+    const wait = this.attempts?.blockedFor(request, username) ?? 0;
+    if (wait > 0) {
+      this.logger.warn(`refused a sign-in past the failed sign-in limit (interaction ${interaction.uid})`);
+      response.setHeader('retry-after', String(wait));
       const client = await this.clientView(provider, interaction);
-      return this.loginForm(response, interaction, client, CsrfToken.current(request)!, McpOAuthMessages.loginFailed(), form.username);
+      return this.loginForm(response, interaction, client, CsrfToken.current(request)!, McpOAuthMessages.loginRateLimited(wait), username, 429);
     }
+    const user = verify && username && form.password ? await verify(username, form.password, request) : undefined;
+    if (!user) {
+      this.attempts?.failed(request, username);
+      const client = await this.clientView(provider, interaction);
+      return this.loginForm(response, interaction, client, CsrfToken.current(request)!, McpOAuthMessages.loginFailed(), username);
+    }
+    this.attempts?.succeeded(username);
     return provider.interactionFinished(request, response, { login: { accountId: user.subject } });
   }
 

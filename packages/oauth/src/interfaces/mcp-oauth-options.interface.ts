@@ -30,6 +30,22 @@ export interface McpOAuthLoginOptions {
   fromRequest?(request: IncomingMessage): McpOAuthMaybePromise<McpOAuthUser | null | undefined>;
   /** Your login page, for `fromRequest`: a browser without a user is sent there with `?returnTo=<the interaction URL>`. */
   loginUrl?: string;
+  /**
+   * Failed sign-ins of the login form allowed per user name and per client address within a window; past either,
+   * the form answers 429 (and does not ask `verifyPassword`) until the window ends. A successful sign-in clears
+   * its user name's count. Default 5 per user name and 30 per address per 15 minutes; `false` turns it off.
+   */
+  rateLimit?: McpOAuthLoginRateLimit | false;
+}
+
+/** Limits of failed sign-ins (see `McpOAuthLoginOptions.rateLimit`); each member has its default when left out. */
+export interface McpOAuthLoginRateLimit {
+  /** Failed sign-ins per user name and window. Default 5. */
+  perUsername?: number;
+  /** Failed sign-ins per client address (`req.ip`, else the socket's address) and window. Default 30. */
+  perAddress?: number;
+  /** The window, in milliseconds. Default 900 000 (15 minutes). */
+  windowMs?: number;
 }
 
 /** Dynamic client registration (RFC 7591). */

@@ -8,6 +8,7 @@ import { oidcRoutes } from './oidc-routes.js';
 import { messagePage } from '../pages/interaction-pages.js';
 import { PAGE_HEADERS } from '../pages/html.js';
 import { checkRedirectUris } from './redirect-uri-rules.js';
+import { McpOAuthMessages } from '../mcp-oauth.messages.js';
 
 const DEFAULT_ACCESS_TOKEN_TTL = 900;
 const DEFAULT_REFRESH_TOKEN_TTL = 14 * 86_400;
@@ -46,6 +47,33 @@ function existingGrantLoader(consents: McpOAuthConsentStore, remember: boolean) 
 }
 
 /**
+ * The fetch of oidc-provider's outgoing requests (client ID metadata documents, a client's `jwks_uri`), which fails
+ * closed: oidc-provider hands each request a dispatcher that drops connections to private, loopback and other
+ * special-use addresses, but when it cannot build one (it finds Node's undici through a global that a VM context,
+ * such as Jest's, or a bundler may not have) it only warns and fetches unguarded. Here a request without the
+ * guard is not sent.
+ */
+function guardedFetch(url: string | URL, options: RequestInit & { dispatcher?: unknown }): Promise<Response> {
+  if (!options.dispatcher) return Promise.reject(new Error(McpOAuthMessages.outgoingFetchUnguarded(String(url))));
+  return fetch(url, options);
+}
+
+/**
+ * Rotation of every refresh token, after one more check: a `resource` the refresh token was not granted is refused
+ * here. oidc-provider checks the resource only after it has rotated the token, so a refused refresh (a client
+ * naming another MCP server) spent the token the client still holds, and its next refresh was taken for a reuse
+ * that ended the whole grant. (This hook runs after the scope checks and before the rotation.)
+ */
+function rotateAfterResourceCheck(ctx: KoaContextWithOIDC): true {
+  const requested = ctx.oidc.params?.resource as string | string[] | undefined;
+  const granted = (ctx.oidc.entities.RefreshToken as { resourceIndicators?: Set<string> } | undefined)?.resourceIndicators;
+  if (requested === undefined || !granted) return true;
+  if (Array.isArray(requested)) throw new errors.InvalidTarget('only a single resource indicator value must be requested/resolved during Access Token Request');
+  if (!granted.has(requested)) throw new errors.InvalidTarget(`resource ${requested} was not granted to this refresh token`);
+  return true;
+}
+
+/**
  * oidc-provider's configuration for an MCP authorization server: authorization code with PKCE (S256) only, public
  * and confidential clients, refresh tokens (rotated; a reused one revokes its grant) issued to every client allowed
  * the grant type, dynamic registration, client ID metadata documents, resource indicators that become the JWT
@@ -60,6 +88,7 @@ export function oidcConfiguration(input: OidcConfigurationInput): Configuration 
   const registration = options.registration ?? {};
   return {
     adapter: oidcStoreAdapter(stores),
+    fetch: guardedFetch as Configuration['fetch'],
     clients: (options.clients ?? []) as unknown as Configuration['clients'],
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
@@ -78,7 +107,7 @@ export function oidcConfiguration(input: OidcConfigurationInput): Configuration 
     claims: { openid: ['sub'] },
     // MCP clients never ask for offline_access; a client registered for the refresh_token grant gets refresh tokens.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    rotateRefreshToken: true,
+    rotateRefreshToken: rotateAfterResourceCheck,
     // The grant an access token came from, so that the MCP servers of the app refuse it once the grant is revoked.
     extraTokenClaims: (_ctx, token) => (token.kind === 'AccessToken' && token.grantId ? { gid: token.grantId } : undefined),
     ttl: {
