@@ -1,7 +1,5 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { promisify } from 'node:util';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { MCP_POST_HEADERS, initializeBody, openSession, rawRequest, waitFor } from './fixtures/raw-http.js';
@@ -62,10 +60,7 @@ function standaloneStream(port: number, session: string) {
 
 describe('graceful shutdown (child process, SIGTERM)', () => {
   let child: Child | undefined;
-  beforeAll(async () => {
-    // The fixture runs on the built package, as a user's app would.
-    await promisify(execFile)(process.execPath, [tscPath(), '-b', 'packages/core/tsconfig.build.json'], { cwd: root });
-  }, 120_000);
+  // The fixture runs on the built package, as a user's app would (test/global-setup.mjs builds it).
   afterEach(() => {
     if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
     child = undefined;
@@ -113,6 +108,3 @@ describe('graceful shutdown (child process, SIGTERM)', () => {
   }, 60_000);
 });
 
-function tscPath(): string {
-  return join(root, 'node_modules/typescript/bin/tsc');
-}
