@@ -130,6 +130,9 @@ export class McpOAuthServer implements McpInAppAuthorizationServer, OnModuleInit
     this.advertise(provider);
     provider.on('server_error', (_ctx, error) => this.logger.error(error));
     if (this.loopbackDocuments) this.logger.warn('client_id metadata documents on http loopback URLs are accepted (development option)');
+    // Shared stores mean replicas: keys made here would sign what no other replica accepts (tokens, cookies).
+    const perProcess = [!this.options.signingKeys?.length && 'signingKeys', !this.options.cookieKeys?.length && 'cookieKeys'].filter((name) => name !== false);
+    if (this.options.stores?.tokens && perProcess.length) this.logger.warn(McpOAuthMessages.keysPerProcess(perProcess));
     return { provider, keys, handle: provider.callback() };
   }
 

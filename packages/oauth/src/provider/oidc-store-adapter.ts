@@ -1,6 +1,7 @@
-import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterFactory, type AdapterPayload } from 'oidc-provider';
 import type { McpOAuthClientMetadata, McpOAuthClientStore } from '../stores/mcp-oauth-client-store.js';
 import type { McpOAuthTokenStore } from '../stores/mcp-oauth-token-store.js';
+import { McpOAuthMessages } from '../mcp-oauth.messages.js';
 
 /** Where oidc-provider's models are kept, and how a client not registered here may still be found. */
 export interface OidcStores {
@@ -52,8 +53,20 @@ class OidcStoreAdapter implements Adapter {
     return (await this.stores.tokens.findByUserCode(this.kind, userCode)) as AdapterPayload | undefined;
   }
 
+  /**
+   * oidc-provider checks `consumed` on the record it found, then consumes it: two requests with one code or one
+   * refresh token (on two replicas) can both pass the check. The store's consume is atomic and tells which one
+   * won; the other is reuse, answered as oidc-provider answers a reuse it sees: the grant is revoked (every token
+   * of the family, and the grant itself) and the request refused with `invalid_grant`.
+   */
   async consume(id: string): Promise<void> {
-    await this.stores.tokens.consume(this.kind, id);
+    if (await this.stores.tokens.consume(this.kind, id)) return;
+    const grantId = (await this.stores.tokens.find(this.kind, id))?.grantId;
+    if (typeof grantId === 'string') {
+      await this.stores.tokens.revokeGrant(grantId);
+      await this.stores.tokens.delete('Grant', grantId);
+    }
+    throw new errors.InvalidGrant(McpOAuthMessages.alreadyUsed(this.kind));
   }
 
   async destroy(id: string): Promise<void> {
