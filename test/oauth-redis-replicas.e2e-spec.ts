@@ -167,4 +167,36 @@ describe('@nestmcp/oauth on @nestmcp/redis: two replicas share one authorization
     }
     expect(await refused('b', provider.saved!.access_token)).toBe(401);
   });
+
+  // Last: it stops Redis.
+  it('answers 503 temporarily_unavailable with Retry-After while Redis is down (never a hang, a 500 or a crash), and serves again when it is back', async () => {
+    const provider = new TestOAuthClientProvider(ALICE);
+    front.route = 'a';
+    expect(await auth(provider, { serverUrl: secure(), scope: 'notes:read' })).toBe('REDIRECT');
+    expect(await auth(provider, { serverUrl: secure(), scope: 'notes:read', authorizationCode: await provider.code(front.base) })).toBe('AUTHORIZED');
+    const register = () =>
+      fetch(new URL('/oauth/register', front.base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:33418/callback'], token_endpoint_auth_method: 'none' }),
+      });
+
+    await redis.stop();
+    for (const on of ['a', 'b']) {
+      const answers = [await refresh(on, (provider.saved as Tokens).refresh_token, provider.information!.client_id), (front.route = on, await register())];
+      for (const answer of answers) {
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get('retry-after')).toBe('5');
+        expect(await answer.json()).toMatchObject({ error: 'temporarily_unavailable', error_description: expect.stringMatching(/cannot reach its store/) });
+      }
+    }
+
+    await redis.start();
+    let status = 0;
+    for (let i = 0; i < 200 && status !== 201; i++) {
+      status = (await register()).status;
+      if (status !== 201) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(status).toBe(201);
+  });
 });

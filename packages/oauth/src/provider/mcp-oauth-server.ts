@@ -14,6 +14,9 @@ import { oidcConfiguration } from './oidc-configuration.js';
 import { loopbackRedirectAllowed } from './loopback-redirect.js';
 import { LoopbackMetadataDocuments } from './loopback-metadata-documents.js';
 
+/** Retry-After of a 503 when a store is away (core's MCP servers send their `limits.retryAfterSeconds`, default 5). */
+const STORE_RETRY_AFTER_SECONDS = 5;
+
 /** A scope token (RFC 6749 §3.3): printable ASCII but space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
@@ -147,10 +150,14 @@ export class McpOAuthServer implements McpInAppAuthorizationServer, OnModuleInit
     };
   }
 
-  /** Adds to the metadata what oidc-provider does not know: CIMD on loopback URLs (the development option). */
+  /**
+   * Adds to the metadata what oidc-provider does not know: CIMD on loopback URLs (the development option). And a
+   * Retry-After to a 503 (a store away, see the adapter).
+   */
   private advertise(provider: Provider): void {
     provider.use(async (ctx, next) => {
       await next();
+      if (ctx.status === 503) ctx.set('retry-after', String(STORE_RETRY_AFTER_SECONDS));
       if (ctx.oidc?.route !== 'discovery' || typeof ctx.body !== 'object' || ctx.body === null) return;
       if (this.loopbackDocuments) (ctx.body as Record<string, unknown>).client_id_metadata_document_supported = true;
     });
