@@ -191,6 +191,14 @@ describe('@nestmcp/oauth on @nestmcp/redis: two replicas share one authorization
       }
     }
 
+    // The MCP servers check the token's grant in the store: a 503 too, not a 401 that would make the client drop a good token.
+    for (const on of ['a', 'b']) {
+      front.route = on;
+      const mcp = await post(secure(), INITIALIZE, { authorization: `Bearer ${(provider.saved as Tokens).access_token}` });
+      expect(mcp.status).toBe(503);
+      expect(await mcp.json()).toMatchObject({ jsonrpc: '2.0', error: { message: expect.stringMatching(/cannot reach its store/) } });
+    }
+
     await redis.start();
     let status = 0;
     for (let i = 0; i < 200 && status !== 201; i++) {

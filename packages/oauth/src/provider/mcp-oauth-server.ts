@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider from 'oidc-provider';
@@ -104,7 +104,13 @@ export class McpOAuthServer implements McpInAppAuthorizationServer, OnModuleInit
 
   /** Whether the grant of a token (its `gid`) still stands: revoked grants, and grants ended by refresh token reuse, are gone. */
   async isActive(claims: Readonly<Record<string, unknown>>): Promise<boolean> {
-    return typeof claims.gid === 'string' && (await this.tokens.find('Grant', claims.gid)) !== undefined;
+    if (typeof claims.gid !== 'string') return false;
+    try {
+      return (await this.tokens.find('Grant', claims.gid)) !== undefined;
+    } catch (error) {
+      // The store is away: the token may well be good, so no 401 (the client would drop it); 503, retry later.
+      throw new ServiceUnavailableException(McpOAuthMessages.storeUnavailable(), { cause: error });
+    }
   }
 
   /** The scopes clients may ask for. */
