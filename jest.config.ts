@@ -8,6 +8,7 @@ const shared: Config = {
     '^@nestmcp/core$': '<rootDir>/packages/core/src/index.ts',
     '^@nestmcp/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@nestmcp/redis$': '<rootDir>/packages/redis/src/index.ts',
+    '^@nestmcp/redis/oauth$': '<rootDir>/packages/redis/src/oauth/index.ts',
     '^@nestmcp/oauth$': '<rootDir>/packages/oauth/src/index.ts',
     '^@nestmcp/oauth/testing$': '<rootDir>/packages/oauth/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -8,7 +8,7 @@ import { NotesModule } from './notes/notes.module.js';
 import { OpenMcpServer } from './notes/open-server.js';
 import { SecureNotesModule } from './secure/secure-notes.module.js';
 import { SECURE_MCP_PATH, secureServerOptions } from './secure/secure-auth.config.js';
-import { sampleStoreModules, scaleOutOptions, storesInject } from './scale-out/sample-stores.js';
+import { oauthScaleOutOptions, sampleStoreModules, scaleOutOptions, storesInject } from './scale-out/sample-stores.js';
 
 @Module({
   imports: [
@@ -16,8 +16,12 @@ import { sampleStoreModules, scaleOutOptions, storesInject } from './scale-out/s
     ...sampleStoreModules,
     NotesModule,
     SecureNotesModule,
-    // The authorization server real OAuth clients log in through (demo user alice / alice), beside the MCP servers.
-    McpOAuthModule.forRootAsync({ useFactory: () => sampleOAuthOptions() }),
+    // The authorization server real OAuth clients log in through (demo user alice / alice), beside the MCP servers;
+    // with REDIS_URL its state is in Redis too, so a login on one replica holds on every other.
+    McpOAuthModule.forRootAsync({
+      useFactory: (stores?: McpRedisStores) => ({ ...sampleOAuthOptions(), ...oauthScaleOutOptions(stores) }),
+      inject: storesInject,
+    }),
     // Open server: no auth (see notes/open-server.ts). Also the one served over stdio (npm run --silent start:stdio, src/main-stdio.ts).
     OpenMcpServer,
     // Protected server: tokens of the authorization server above, or HS256 tokens from `npm run token` (scripts);

@@ -7,6 +7,11 @@ export const McpOAuthMessages = {
   badScope: (scope: string) => `McpOAuthModule: scope "${scope}" is not a valid OAuth scope token (RFC 6749 §3.3).`,
   unsupportedAdapter: (type: string) =>
     `McpOAuthModule: the authorization server is mounted on the Express or the Fastify adapter; this app's HTTP adapter is "${type}".`,
+  alreadyUsed: (kind: string) =>
+    `${kind === 'RefreshToken' ? 'refresh token' : kind === 'AuthorizationCode' ? 'authorization code' : kind} already used; its grant is revoked`,
+  keysPerProcess: (missing: string[]) =>
+    `McpOAuthModule: the stores are shared, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} made at start-up in this process: other replicas will refuse what this one signs. Give the same ${missing.join(' and ')} to every replica.`,
+  storeUnavailable: () => 'The authorization server cannot reach its store right now; retry later.',
   registrationRateLimited: () => 'Too many client registrations from this address; try again later.',
   // Pages
   loginTitle: () => 'Sign in',

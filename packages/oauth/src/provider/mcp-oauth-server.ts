@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider from 'oidc-provider';
@@ -13,6 +13,9 @@ import { signingKeys, type SigningKeys } from './signing-keys.js';
 import { oidcConfiguration } from './oidc-configuration.js';
 import { loopbackRedirectAllowed } from './loopback-redirect.js';
 import { LoopbackMetadataDocuments } from './loopback-metadata-documents.js';
+
+/** Retry-After of a 503 when a store is away (core's MCP servers send their `limits.retryAfterSeconds`, default 5). */
+const STORE_RETRY_AFTER_SECONDS = 5;
 
 /** A scope token (RFC 6749 §3.3): printable ASCII but space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -101,7 +104,13 @@ export class McpOAuthServer implements McpInAppAuthorizationServer, OnModuleInit
 
   /** Whether the grant of a token (its `gid`) still stands: revoked grants, and grants ended by refresh token reuse, are gone. */
   async isActive(claims: Readonly<Record<string, unknown>>): Promise<boolean> {
-    return typeof claims.gid === 'string' && (await this.tokens.find('Grant', claims.gid)) !== undefined;
+    if (typeof claims.gid !== 'string') return false;
+    try {
+      return (await this.tokens.find('Grant', claims.gid)) !== undefined;
+    } catch (error) {
+      // The store is away: the token may well be good, so no 401 (the client would drop it); 503, retry later.
+      throw new ServiceUnavailableException(McpOAuthMessages.storeUnavailable(), { cause: error });
+    }
   }
 
   /** The scopes clients may ask for. */
@@ -130,6 +139,9 @@ export class McpOAuthServer implements McpInAppAuthorizationServer, OnModuleInit
     this.advertise(provider);
     provider.on('server_error', (_ctx, error) => this.logger.error(error));
     if (this.loopbackDocuments) this.logger.warn('client_id metadata documents on http loopback URLs are accepted (development option)');
+    // Shared stores mean replicas: keys made here would sign what no other replica accepts (tokens, cookies).
+    const perProcess = [!this.options.signingKeys?.length && 'signingKeys', !this.options.cookieKeys?.length && 'cookieKeys'].filter((name) => name !== false);
+    if (this.options.stores?.tokens && perProcess.length) this.logger.warn(McpOAuthMessages.keysPerProcess(perProcess));
     return { provider, keys, handle: provider.callback() };
   }
 
@@ -144,10 +156,14 @@ export class McpOAuthServer implements McpInAppAuthorizationServer, OnModuleInit
     };
   }
 
-  /** Adds to the metadata what oidc-provider does not know: CIMD on loopback URLs (the development option). */
+  /**
+   * Adds to the metadata what oidc-provider does not know: CIMD on loopback URLs (the development option). And a
+   * Retry-After to a 503 (a store away, see the adapter).
+   */
   private advertise(provider: Provider): void {
     provider.use(async (ctx, next) => {
       await next();
+      if (ctx.status === 503) ctx.set('retry-after', String(STORE_RETRY_AFTER_SECONDS));
       if (ctx.oidc?.route !== 'discovery' || typeof ctx.body !== 'object' || ctx.body === null) return;
       if (this.loopbackDocuments) (ctx.body as Record<string, unknown>).client_id_metadata_document_supported = true;
     });

@@ -40,8 +40,13 @@ export class InMemoryTokenStore implements McpOAuthTokenStore {
     return id === undefined ? undefined : this.find(kind, id);
   }
 
-  async consume(kind: string, id: string): Promise<void> {
-    this.records.update(keyOf(kind, id), (record) => ({ ...record, consumed: Math.floor(Date.now() / 1000) }));
+  async consume(kind: string, id: string): Promise<boolean> {
+    // One synchronous read and write: no other call runs between them.
+    const key = keyOf(kind, id);
+    const record = this.records.get(key);
+    if (record === undefined || record.consumed !== undefined) return false;
+    this.records.update(key, (current) => ({ ...current, consumed: Math.floor(Date.now() / 1000) }));
+    return true;
   }
 
   async delete(kind: string, id: string): Promise<void> {

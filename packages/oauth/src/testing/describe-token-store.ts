@@ -44,11 +44,44 @@ export function describeMcpOAuthTokenStore(name: string, factory: StoreFactory<M
       const tokens = await store();
       await tokens.save('RefreshToken', 'r1', { grantId: 'g1', accountId: 'alice' }, 60);
       const before = Math.floor(Date.now() / 1000);
-      await tokens.consume('RefreshToken', 'r1');
+      assert.equal(await tokens.consume('RefreshToken', 'r1'), true);
       const consumed = await tokens.find('RefreshToken', 'r1');
       assert.equal(consumed?.accountId, 'alice');
       assert.equal(typeof consumed?.consumed, 'number');
       assert.ok((consumed!.consumed as number) >= before);
+    });
+
+    suite.it('consumes a record once: a second consume gets false and leaves the first mark, and so does a missing record', async () => {
+      const tokens = await store();
+      await tokens.save('AuthorizationCode', 'a1', { grantId: 'g1' }, 60);
+      assert.equal(await tokens.consume('AuthorizationCode', 'a1'), true);
+      const first = (await tokens.find('AuthorizationCode', 'a1'))?.consumed;
+      assert.equal(await tokens.consume('AuthorizationCode', 'a1'), false);
+      assert.equal((await tokens.find('AuthorizationCode', 'a1'))?.consumed, first);
+      assert.equal(await tokens.consume('AuthorizationCode', 'missing'), false);
+      assert.equal(await tokens.find('AuthorizationCode', 'missing'), undefined);
+    });
+
+    suite.it('lets exactly one of many consumes at once win (two replicas racing with one refresh token)', async () => {
+      const tokens = await store();
+      await tokens.save('RefreshToken', 'r1', { grantId: 'g1' }, 60);
+      const results = await Promise.all(Array.from({ length: 8 }, () => tokens.consume('RefreshToken', 'r1')));
+      assert.equal(results.filter(Boolean).length, 1);
+    });
+
+    suite.it('keeps the TTL of a record it consumes', async () => {
+      const tokens = await store();
+      await tokens.save('RefreshToken', 'r1', { grantId: 'g1' }, 1);
+      assert.equal(await tokens.consume('RefreshToken', 'r1'), true);
+      await sleep(1500);
+      assert.equal(await tokens.find('RefreshToken', 'r1'), undefined);
+    }, 10_000);
+
+    suite.it('keeps a record saved without a TTL', async () => {
+      const tokens = await store();
+      await tokens.save('RegistrationAccessToken', 't1', { clientId: 'c1' });
+      await sleep(50);
+      assert.equal((await tokens.find('RegistrationAccessToken', 't1'))?.clientId, 'c1');
     });
 
     suite.it('revokes a grant: every record of it, of any kind, and only those', async () => {
@@ -60,6 +93,28 @@ export function describeMcpOAuthTokenStore(name: string, factory: StoreFactory<M
       await tokens.revokeGrant('g1');
       for (const [kind, id] of [['RefreshToken', 'r1'], ['RefreshToken', 'r2'], ['AuthorizationCode', 'a1']]) assert.equal(await tokens.find(kind, id), undefined);
       assert.ok(await tokens.find('RefreshToken', 'r3'));
+    });
+
+    suite.it('revokes every record of a grant however long each lives, and a later grant of the same id starts empty', async () => {
+      const tokens = await store();
+      await tokens.save('AuthorizationCode', 'a1', { grantId: 'g1' }, 1);
+      await tokens.save('RefreshToken', 'r1', { grantId: 'g1' }, 600);
+      await tokens.save('RegistrationAccessToken', 'x1', { grantId: 'g1' });
+      await tokens.revokeGrant('g1');
+      assert.equal(await tokens.find('RefreshToken', 'r1'), undefined);
+      assert.equal(await tokens.find('RegistrationAccessToken', 'x1'), undefined);
+      await tokens.save('RefreshToken', 'r2', { grantId: 'g1' }, 60);
+      await tokens.revokeGrant('g1');
+      assert.equal(await tokens.find('RefreshToken', 'r2'), undefined);
+    });
+
+    suite.it('forgets a deleted record by uid too, and keeps kinds and ids apart even when their names run together', async () => {
+      const tokens = await store();
+      await tokens.save('Session', 's1', { uid: 'u1' }, 60);
+      await tokens.delete('Session', 's1');
+      assert.equal(await tokens.findByUid('Session', 'u1'), undefined);
+      await tokens.save('a:b', 'c', { n: 1 }, 60);
+      assert.equal(await tokens.find('a', 'b:c'), undefined);
     });
 
     suite.it('replaces a record saved again under the same id', async () => {
