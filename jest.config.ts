@@ -23,7 +23,7 @@ const config: Config = {
   // check in disguise: on a loaded 2-core machine, with a cold transform cache or a cold Node 22/24 start, real apps
   // on real ports can pass it. (A global option: Jest ignores it inside `projects`.)
   testTimeout: 30_000,
-  // Builds core and oauth once (incremental) for the specs that run a real Node child on the built packages.
+  // Builds the workspace once (incremental) for the specs that run a real Node child on what is built.
   globalSetup: '<rootDir>/test/global-setup.mjs',
   projects: [
     // The sample's own tests are the example users copy: in-memory unit-style specs beside its code, e2e under sample/test.
