@@ -139,11 +139,15 @@ describe('McpAuthGuard (bearer tokens on MCP routes)', () => {
     await expectAdminUnauthorized(await post(url('/admin/mcp'), INITIALIZE, bearer('old-token')));
   });
 
-  it('answers 500 (not 401) when the verifier cannot decide, without leaking its error', async () => {
+  it('answers 503 with Retry-After (not 401, which makes clients drop the token) when the verifier cannot decide, without leaking its error', async () => {
     const response = await post(url('/admin/mcp'), INITIALIZE, bearer('boom'));
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(response.headers.get('www-authenticate')).toBeNull();
     const body = await message(response);
-    expect(body).toMatchObject({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' } });
+    expect(body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+    expect(body.error!.message).toContain('cannot be checked right now');
+    expect(body.error!.message).not.toContain('introspection is down');
   });
 
   it('answers 403 insufficient_scope when a valid token lacks the server-wide required scope', async () => {

@@ -82,3 +82,25 @@ describe('JWT verification with a JWKS endpoint', () => {
     expect((await post(url(), INITIALIZE, bearer(await sign(rsa)))).status).toBe(401);
   });
 });
+
+describe('JWT verification when the JWKS endpoint is unreachable', () => {
+  it('answers 503 with Retry-After, not 401 (the token may be good: the client keeps it and retries)', async () => {
+    const gone = new JwksServer();
+    const jwksUri = await gone.start();
+    await gone.stop();
+    const { app, url } = await startApp({
+      imports: [McpModule.forRoot({ name: 'idp-down', version: '1.0.0', auth: { jwt: { jwksUri, issuer: ISSUER, audience: AUDIENCE, jwksCooldownMs: 0 } } })],
+      providers: [SecureTools],
+    });
+    try {
+      const key = await generateSigningKey('ES256', 'ec-1');
+      const response = await post(url(), INITIALIZE, bearer(await signToken({ key: key.privateKey, alg: key.alg, kid: key.kid })));
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(response.headers.get('www-authenticate')).toBeNull();
+      expect(await response.text()).toContain('cannot be checked right now');
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -24,6 +24,20 @@ export function jwtAlgorithms(options: McpJwtOptions): string[] {
 }
 
 /**
+ * What jose says when the key set could not be fetched (fetch's TypeError for a refused connection or a DNS failure,
+ * a timeout, a non-200 answer, a document that is no key set). That says nothing of the token: the check cannot be
+ * made now, which the guard answers 503, so that clients keep a token that may be good. Every other error (no key
+ * for the token's `kid` or `alg`) refuses the token (401).
+ */
+const UNAVAILABLE_CODES = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
+
+function keySetError(error: Error): Error {
+  // By name, not instanceof: the TypeError may come from another realm (undici's, a test runner's VM context).
+  const unavailable = error.name === 'TypeError' || error.name === 'AbortError' || error.name === 'TimeoutError' || UNAVAILABLE_CODES.has((error as { code?: string }).code ?? '');
+  return unavailable ? Object.assign(new Error('the key set could not be fetched', { cause: error }), { code: 'ERR_JWKS_UNAVAILABLE' }) : error;
+}
+
+/**
  * Keys from a JWKS URL, for passport-jwt's `secretOrKeyProvider`: jose's remote key set fetches the set, caches it
  * (`jwksCacheMaxAgeMs`), and fetches again when a token names a `kid` it does not know (key rotation), at most
  * once per `jwksCooldownMs`. The key must fit the token's `alg`, so a token cannot pick another kind of key.
@@ -42,7 +56,7 @@ function jwksKeyProvider(jose: JoseModule, options: McpJwtOptions) {
     }
     keySet(header).then(
       (key) => done(null, KeyObject.from(key as Parameters<typeof KeyObject.from>[0]) as unknown as string),
-      (error: Error) => done(error),
+      (error: Error) => done(keySetError(error)),
     );
   };
 }
@@ -93,7 +107,7 @@ function refusalReason(info: unknown): McpTokenRefusalReason {
   if (error?.name === 'TokenExpiredError') return 'expired';
   if (error?.name === 'NotBeforeError') return 'not yet valid';
   if (error?.code === 'ERR_JWKS_NO_MATCHING_KEY' || error?.code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') return 'unknown key';
-  if (error?.code?.startsWith('ERR_JWKS') || error?.code === 'ERR_JOSE_GENERIC') return 'key set unavailable';
+  if (error?.code === 'ERR_JWKS_UNAVAILABLE') return 'key set unavailable';
   if (error?.code === 'ERR_JWT_INVALID' || error?.code === 'ERR_JWS_INVALID') return 'malformed token';
   if (message === 'invalid signature') return 'bad signature';
   if (message.startsWith('jwt audience invalid')) return 'wrong audience';

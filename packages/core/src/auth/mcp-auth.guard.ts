@@ -1,7 +1,10 @@
 import {
   ForbiddenException,
+  HttpException,
   Injectable,
+  Logger,
   Optional,
+  ServiceUnavailableException,
   UnauthorizedException,
   mixin,
   type CanActivate,
@@ -15,8 +18,11 @@ import { McpAuthenticator } from './mcp-authenticator.js';
 import { principalOf } from './access-token-claims.js';
 import { bearerTokenFrom, hasAuthorizationHeader } from './bearer-token.js';
 import { anonymousAuth, setRequestAuth, tokenAuth } from './request-auth.js';
-import type { McpTokenRefusalReason } from './token-check.js';
+import type { McpTokenCheck, McpTokenRefusalReason } from './token-check.js';
 import { endAtExpiry } from './stream-expiry.js';
+
+/** Seconds a client is asked to wait (Retry-After) when a token cannot be checked. */
+const CHECK_RETRY_AFTER_SECONDS = 5;
 
 type HttpRequest = { headers: IncomingHttpHeaders; method?: string; user?: unknown } & Record<string | symbol, unknown>;
 
@@ -45,6 +51,7 @@ function refusalMessage(reason: McpTokenRefusalReason): string {
 @Injectable()
 export class McpAuthGuard implements CanActivate {
   private authenticator?: McpAuthenticator;
+  private readonly logger = new Logger('McpAuth');
 
   constructor(@Optional() private readonly modules?: ModulesContainer) {}
 
@@ -79,10 +86,14 @@ export class McpAuthGuard implements CanActivate {
     }
     const bearer = bearerTokenFrom(request.headers);
     const check = bearer
-      ? await authenticator.checkToken(bearer, request)
+      ? await this.checkToken(authenticator, bearer, request, response)
       : hasAuthorizationHeader(request.headers)
         ? ({ refused: 'malformed Authorization header', detail: 'not "Bearer <token>"' } as const)
         : ({ refused: 'missing token', detail: 'no Authorization header' } as const);
+    if ('refused' in check && check.refused === 'key set unavailable') {
+      authenticator.logRefusal(request, check.refused, check.detail);
+      this.unavailable(response);
+    }
     if ('refused' in check) this.refuse(authenticator, request, response, check.refused, check.detail);
     // Expiry is the checker's: passport-jwt checks `exp` with `clockToleranceSeconds`, the verifier checker `expiresAt`.
     const token = check.token;
@@ -97,6 +108,29 @@ export class McpAuthGuard implements CanActivate {
     request.user = token;
     if (request.method === 'GET' && token.expiresAt !== undefined && this.endsStreamsAtExpiry()) endAtExpiry(response, token.expiresAt);
     return true;
+  }
+
+  /**
+   * The checker's answer; a checker that throws (a TokenVerifier whose backend is down, a store that is away) means
+   * the token could not be checked, not that it is bad: 503 with Retry-After, never a 401 that would make the client
+   * throw a good token away. An HttpException it throws keeps its status.
+   */
+  private async checkToken(authenticator: McpAuthenticator, token: string, request: HttpRequest, response: ServerResponse): Promise<McpTokenCheck> {
+    try {
+      return await authenticator.checkToken(token, request);
+    } catch (error) {
+      if (error instanceof HttpException) {
+        if (error.getStatus() === 503 && !response.headersSent) response.setHeader('retry-after', String(CHECK_RETRY_AFTER_SECONDS));
+        throw error;
+      }
+      this.logger.error(McpMessages.authCheckFailedLog(authenticator.serverName, error instanceof Error ? error.message : String(error)));
+      this.unavailable(response);
+    }
+  }
+
+  private unavailable(response: ServerResponse): never {
+    if (!response.headersSent) response.setHeader('retry-after', String(CHECK_RETRY_AFTER_SECONDS));
+    throw new ServiceUnavailableException(McpMessages.authCheckUnavailable());
   }
 
   private refuse(authenticator: McpAuthenticator, request: HttpRequest, response: ServerResponse, reason: McpTokenRefusalReason, detail: string): never {

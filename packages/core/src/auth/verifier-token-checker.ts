@@ -5,7 +5,7 @@ import type { McpTokenCheck, McpTokenChecker } from './token-check.js';
 export function verifierTokenChecker(verifier: TokenVerifier): McpTokenChecker {
   return {
     async check(token: string): Promise<McpTokenCheck> {
-      // A verifier that throws could not decide (e.g. introspection is down): that is a 500, not a refusal.
+      // A verifier that throws could not decide (e.g. introspection is down): not a refusal (the guard answers 503).
       const accessToken = await verifier.verify(token);
       if (!accessToken) return { refused: 'unknown to the verifier', detail: 'the TokenVerifier returned null' };
       // A verifier may hand back a token it did not check the expiry of (docs/auth.md: refused like an expired JWT).
