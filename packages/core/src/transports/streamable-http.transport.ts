@@ -6,6 +6,7 @@ import type { McpEventStore } from '../stores/mcp-event-store.js';
 import type { McpBusMessage } from '../stores/mcp-message-bus.js';
 import type { McpTransportRelay } from '../sessions/mcp-session-relay.js';
 import { RelayedRequestIds } from './relayed-request-ids.js';
+import { detachedTimeout } from '../http/detached-timer.js';
 import type { McpResponseWriter } from '../http/mcp-response-writer.js';
 import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
 import type { McpProtocolRequestEntry } from '../execution/protocol-request-entry.js';
@@ -232,8 +233,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
    * the requests past theirs, and is armed again for the next one; with nothing pending it is not armed.
    */
   private armDeadlines(ms: number): void {
-    this.deadlineTimer = setTimeout(() => this.checkDeadlines(), Math.max(1, ms));
-    this.deadlineTimer.unref();
+    this.deadlineTimer = detachedTimeout(() => this.checkDeadlines(), Math.max(1, ms));
   }
 
   private checkDeadlines(): void {
