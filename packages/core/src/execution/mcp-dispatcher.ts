@@ -35,6 +35,7 @@ import { McpSessionState } from '../context/mcp-session-state.js';
 import { McpOperations, type McpInvocation } from '../operations/mcp-operations.js';
 import { McpOperationError } from '../operations/mcp-operation-error.js';
 import { throwWithBareMessage, wireError } from './mcp-wire-error.js';
+import { compactProtocolServer } from './protocol-server-state.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -133,6 +134,7 @@ export class McpDispatcher {
     server.removeRequestHandler('logging/setLevel');
     server.removeRequestHandler('ping');
     server.fallbackRequestHandler = (request, extra) => this.handle(request, extra, server, state, tracker);
+    compactProtocolServer(server);
   }
 
   private async handle(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState, tracker?: McpRequestTracker): Promise<Result> {
