@@ -92,7 +92,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   private streamCount = 0;
   /** The one timer of `requestTimeoutMs` (see `armDeadlines`). */
   private deadlineTimer?: NodeJS.Timeout;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Resumable streams' sends, in order (made by the first one: most sessions are not resumable). */
+  private queue?: Promise<unknown>;
   private closed = false;
   private initializeId?: RequestId;
   /** The protocol version negotiated by initialize (sessions). */
@@ -103,8 +104,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
 
   constructor(
     readonly sessionId?: string,
-    /** Called once when the transport closes, after the protocol's own `onclose`. */
-    private readonly onClosed?: () => void,
+    /** Called once when the transport of a session closes, after the protocol's own `onclose` (one function for all sessions). */
+    private readonly onClosed?: (sessionId: string) => void,
     private readonly options: StreamableHttpTransportOptions = {},
   ) {
     this.resumability = options.resumability;
@@ -320,7 +321,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     this.requests.clear();
     if (this.resumable) await Promise.resolve(this.resumability!.store.deleteSession(this.resumability!.key)).catch(() => undefined);
     this.onclose?.();
-    this.onClosed?.();
+    if (this.sessionId !== undefined) this.onClosed?.(this.sessionId);
   }
 
   /** Sends one message to the stream it belongs to; stores it first on a resumable stream. */
@@ -421,7 +422,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   }
 
   private enqueue<T>(task: () => T | Promise<T>): Promise<T> {
-    const run = this.queue.then(task);
+    const run = (this.queue ?? Promise.resolve()).then(task);
     this.queue = run.catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
     return run;
   }
