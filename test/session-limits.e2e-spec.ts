@@ -141,6 +141,21 @@ describe('session lifecycle and limits', () => {
       await client.close();
     });
 
+    it('times out the requests of several sessions, each at its own deadline, on the one clock of the process', async () => {
+      const [first, second] = await Promise.all([createMcpClient(app.app), createMcpClient(app.app)]);
+      const firstCall = first.callTool({ name: 'wait', arguments: {} }).catch((e: unknown) => e);
+      await waitFor(() => app.tools.waiting.size === 1, 5000, 'the first call to start');
+      const secondCall = second.callTool({ name: 'wait', arguments: {} }).catch((e: unknown) => e);
+      await waitFor(() => app.tools.waiting.size === 2, 5000, 'the second call to start');
+      expect(await firstCall).toMatchObject({ code: -32001 });
+      expect(await secondCall).toMatchObject({ code: -32001 });
+      // Both sessions go on, and a later request gets a deadline of its own again.
+      expect(await first.callTool({ name: 'echo', arguments: { text: 'a' } })).toMatchObject({ content: [{ text: 'a' }] });
+      await expect(second.callTool({ name: 'hang', arguments: {} })).rejects.toMatchObject({ code: -32001 });
+      await waitFor(() => app.sessions.pendingRequests === 0, 5000, 'no pending requests');
+      await Promise.all([first.close(), second.close()]);
+    });
+
     it('leaves the server healthy when the client cancels a call or a tool throws', async () => {
       const client = await createMcpClient(app.app);
       const controller = new AbortController();

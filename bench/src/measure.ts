@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { sessionsFor, type BenchOptions } from './options.js';
+import { idleWarmupMs, sessionsFor, type BenchOptions } from './options.js';
 import { runLoad, type ServerProcess } from './processes.js';
 import { layerTimes } from './layers.js';
 import { ratioKey, RATIOS, spread, summarize, type Impl, type LatencyRow, type LayerRow, type MemoryRow, type SoakRow, type ThroughputRow } from './results.js';
@@ -95,6 +95,13 @@ export async function idleMemory(options: BenchOptions, servers: Servers, worklo
   const row: MemoryRow = { fillers, sessions, perSession: {}, errors: 0 };
   for (const impl of implsOf(servers, workload)) {
     const server = servers[impl]!;
+    // First a short session-create run (initialize, initialized, DELETE: it leaves no session), so that the heap
+    // "before" already holds what a warm server keeps for the session path (compiled code, lazily built schemas),
+    // as it does after the throughput workloads of a full run: the figure is what each idle session holds, and
+    // does not grow as --sessions shrinks.
+    const warm = await runLoad(job(options, server.port, workload, fillers, { kind: 'init', warmupMs: 0, durationMs: idleWarmupMs(options) }), options.pin);
+    checkErrors(`idle-memory warm-up N=${fillers} ${impl}`, warm);
+    row.errors += warm.errors;
     const before = await server.memory();
     const result = await runLoad(job(options, server.port, workload, fillers, { count: sessions }), options.pin);
     checkErrors(`idle-memory N=${fillers} ${impl}`, result);

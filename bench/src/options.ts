@@ -170,6 +170,11 @@ export function sessionsFor(options: BenchOptions, fillers: number): number {
   return fillers >= 1000 ? Math.min(options.sessions, 200) : options.sessions;
 }
 
+/** How long the idle-memory probe opens and closes sessions (a warm-up) before it measures. */
+export function idleWarmupMs(options: BenchOptions): number {
+  return Math.max(500, options.warmupMs);
+}
+
 /** The servers that run a workload at N (peers only at --peer-n). */
 export function serversAt(options: BenchOptions, fillers: number, only?: readonly Impl[]): Impl[] {
   return options.servers.filter((impl) => {

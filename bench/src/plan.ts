@@ -1,5 +1,5 @@
 import { fmt } from './format.js';
-import { serversAt, sessionsFor, type BenchOptions } from './options.js';
+import { idleWarmupMs, serversAt, sessionsFor, type BenchOptions } from './options.js';
 import { NODE_IMPLS, type Impl } from './servers/server-config.js';
 import { RATE_REFERENCE, serverKey, WORKLOADS, type Workload } from './workloads.js';
 
@@ -54,7 +54,7 @@ function workloadSeconds(options: BenchOptions, group: Group, workload: Workload
     case 'latency':
       return options.runs * servers * run + (group.workloads.some((other) => other.name === RATE_REFERENCE) ? 0 : run);
     case 'memory':
-      return servers * (3 + sessionsFor(options, group.fillers) * 0.004);
+      return servers * (3 + idleWarmupMs(options) / 1000 + sessionsFor(options, group.fillers) * 0.004);
     case 'soak':
       return servers * (options.soakMs / 1000 + Math.min(options.durationMs, 2000) / 1000 + 2 * PER_RUN);
   }

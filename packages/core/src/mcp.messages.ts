@@ -207,5 +207,7 @@ export const McpMessages = {
   restRouteNotController: (name: string) => `McpModule routes.include names ${name}, which is not a controller of this application.`,
   openApiInvalid: (detail: string) => `fromOpenApi(): ${detail}`,
   openApiBadBaseUrl: (baseUrl: string) => `fromOpenApi(): baseUrl "${baseUrl}" must be an absolute http(s) URL.`,
+  sharedProtocolStateWritten: (field: string) =>
+    `The MCP SDK wrote to Server.${field}, which this module shares between sessions as an empty, unwritten table; this SDK version needs a change in execution/protocol-server-state.ts.`,
   openApiRefNotFound: (ref: string) => `fromOpenApi(): $ref "${ref}" points to nothing in the document (only local "#/..." references are followed).`,
 } as const;

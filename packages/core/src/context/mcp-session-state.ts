@@ -18,24 +18,34 @@ export interface McpSessionStateChange {
   subscriptions?: string[];
 }
 
+/** Where a session's state reports its changes (the session service: one object for all its sessions). */
+export interface McpSessionStateSink {
+  stateChanged(sessionId: string, change: McpSessionStateChange): Promise<void>;
+}
+
+/** The subscriptions of a connection that has none (most): one empty set for all of them. */
+const NO_SUBSCRIPTIONS: ReadonlySet<string> = new Set<string>();
+
 /**
  * What one protocol connection (a session, or one stateless request) remembers between messages: the log level
  * and the resource subscriptions. The dispatchers change it only through these methods; for a session, the
- * session service gives it `onChange`, which writes the change through to the session store.
+ * session service gives it its `sink`, which writes the change through to the session store. An idle session
+ * holds one of these: the set of subscriptions is made by the first subscription.
  */
 export class McpSessionState implements McpLogFilter {
   private level?: LoggingLevel;
-  private readonly subscribed = new Set<string>();
+  private subscribed?: Set<string>;
 
   constructor(
     readonly sessionId: string | undefined,
     /** Most subscriptions kept; `0`: no limit. */
     private readonly maxSubscriptions = 0,
-    private readonly onChange?: (change: McpSessionStateChange) => Promise<void>,
+    /** Told of every change (with `sessionId`); none for a connection without a session. */
+    private readonly sink?: McpSessionStateSink,
     initial?: { logLevel?: LoggingLevel; subscriptions?: readonly string[] },
   ) {
     this.level = initial?.logLevel;
-    for (const uri of initial?.subscriptions ?? []) this.subscribed.add(uri);
+    if (initial?.subscriptions?.length) this.subscribed = new Set(initial.subscriptions);
   }
 
   /** Lowest level the client asked for with logging/setLevel; everything is sent until it asks. */
@@ -45,7 +55,7 @@ export class McpSessionState implements McpLogFilter {
 
   /** URIs the client subscribed to with resources/subscribe. */
   get subscriptions(): ReadonlySet<string> {
-    return this.subscribed;
+    return this.subscribed ?? NO_SUBSCRIPTIONS;
   }
 
   wantsLog(level: LoggingLevel): boolean {
@@ -54,30 +64,32 @@ export class McpSessionState implements McpLogFilter {
 
   async setLogLevel(level: LoggingLevel): Promise<void> {
     this.level = level;
-    await this.onChange?.({ logLevel: level });
+    await this.changed({ logLevel: level });
   }
 
   /** Adds a subscription; false when the connection already holds `maxSubscriptions` of them. */
   async subscribe(uri: string): Promise<boolean> {
-    if (this.subscribed.has(uri)) return true;
-    if (this.maxSubscriptions > 0 && this.subscribed.size >= this.maxSubscriptions) return false;
-    this.subscribed.add(uri);
-    await this.onChange?.({ subscriptions: [...this.subscribed] });
+    const subscribed = (this.subscribed ??= new Set());
+    if (subscribed.has(uri)) return true;
+    if (this.maxSubscriptions > 0 && subscribed.size >= this.maxSubscriptions) return false;
+    subscribed.add(uri);
+    await this.changed({ subscriptions: [...subscribed] });
     return true;
   }
 
   async unsubscribe(uri: string): Promise<void> {
-    if (!this.subscribed.delete(uri)) return;
-    await this.onChange?.({ subscriptions: [...this.subscribed] });
+    if (!this.subscribed?.delete(uri)) return;
+    await this.changed({ subscriptions: [...this.subscribed] });
   }
 
   /** Takes a change made elsewhere (another process serving the session) without writing it back. */
   restore(change: McpSessionStateChange): void {
     if (change.logLevel !== undefined) this.level = change.logLevel;
-    if (change.subscriptions) {
-      this.subscribed.clear();
-      for (const uri of change.subscriptions) this.subscribed.add(uri);
-    }
+    if (change.subscriptions) this.subscribed = change.subscriptions.length ? new Set(change.subscriptions) : undefined;
+  }
+
+  private async changed(change: McpSessionStateChange): Promise<void> {
+    if (this.sink && this.sessionId !== undefined) await this.sink.stateChanged(this.sessionId, change);
   }
 
   static isLoggingLevel(value: unknown): value is LoggingLevel {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { Server, type ServerOptions } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
@@ -35,6 +35,7 @@ import { McpSessionState } from '../context/mcp-session-state.js';
 import { McpOperations, type McpInvocation } from '../operations/mcp-operations.js';
 import { McpOperationError } from '../operations/mcp-operation-error.js';
 import { throwWithBareMessage, wireError } from './mcp-wire-error.js';
+import { compactProtocolServer } from './protocol-server-state.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -95,10 +96,16 @@ class SessionInvocation implements McpInvocation {
  */
 @Injectable()
 export class McpDispatcher {
+  /** The options of every connection's SDK Server: one object (the SDK keeps it, and never changes it). */
+  private readonly serverOptions: ServerOptions;
+
   constructor(
     private readonly operations: McpOperations,
     private readonly options: McpResolvedOptions,
-  ) {}
+  ) {
+    const { capabilities, instructions } = operations;
+    this.serverOptions = Object.freeze({ capabilities, instructions, jsonSchemaValidator: sharedJsonSchemaValidator });
+  }
 
   get capabilities() {
     return this.operations.capabilities;
@@ -111,11 +118,7 @@ export class McpDispatcher {
   createServer(state: McpSessionState | string | undefined, tracker?: McpRequestTracker): { server: Server; state: McpSessionState } {
     const connectionState =
       state instanceof McpSessionState ? state : new McpSessionState(state, this.options.limits.maxSubscriptionsPerSession);
-    const server = new Server(this.operations.serverInfo, {
-      capabilities: this.operations.capabilities,
-      instructions: this.operations.instructions,
-      jsonSchemaValidator: sharedJsonSchemaValidator,
-    });
+    const server = new Server(this.operations.serverInfo, this.serverOptions);
     this.bind(server, connectionState, tracker);
     return { server, state: connectionState };
   }
@@ -133,6 +136,7 @@ export class McpDispatcher {
     server.removeRequestHandler('logging/setLevel');
     server.removeRequestHandler('ping');
     server.fallbackRequestHandler = (request, extra) => this.handle(request, extra, server, state, tracker);
+    compactProtocolServer(server);
   }
 
   private async handle(request: JSONRPCRequest, extra: Extra, server: Server, state: McpSessionState, tracker?: McpRequestTracker): Promise<Result> {

@@ -1,8 +1,10 @@
+import { detachedTimeout } from './detached-timer.js';
+
 /**
  * Things that each become due the same time after they are added (an SSE keep-alive that starts when an answer
  * has not come after `ms`), on one timer for all of them rather than a timer made and cleared for each: with
  * one delay, the order they were added in is the order they fall due, so a check stops at the first one not due.
- * The timer exists only while something waits, and never keeps the process alive.
+ * The timer exists only while something waits, never keeps the process alive, and holds no request's context.
  */
 export class DelayGroup<T> {
   private readonly due = new Map<T, number>();
@@ -30,8 +32,7 @@ export class DelayGroup<T> {
   }
 
   private arm(ms: number): void {
-    this.timer = setTimeout(() => this.check(), Math.max(1, ms));
-    this.timer.unref();
+    this.timer = detachedTimeout(() => this.check(), Math.max(1, ms));
   }
 
   private check(): void {

@@ -58,7 +58,7 @@ export interface McpSessionInit {
 }
 
 /** One session in this process: its live objects (the connection) beside what its record says. */
-export interface McpSession extends McpSessionInit {
+export interface McpSession extends Omit<McpSessionInit, 'negotiated' | 'restored'> {
   /** Its key in the session store. */
   readonly key: string;
   lastSeen: number;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
-import { McpSessionState, type McpSessionStateChange } from '../context/mcp-session-state.js';
+import { McpSessionState, type McpSessionStateChange, type McpSessionStateSink } from '../context/mcp-session-state.js';
 import type { McpListKind } from '../registry/mcp-registry.types.js';
 import { McpSessionStore, type McpSessionRecord, type McpSessionRecordChanges, type McpSessionTransportKind } from '../stores/mcp-session-store.js';
 import { McpStoreKeys } from '../stores/mcp-store-keys.js';
@@ -15,6 +15,27 @@ import { notifyListChanged, type McpSession, type McpSessionInit, type McpSessio
 export type { McpSession, McpSessionRebuilder } from './mcp-session.js';
 
 const logger = new Logger('McpSessions');
+
+/**
+ * The entry of a session in the local table. Written out field by field, always in the same order, so that every
+ * session shares one hidden class (`{ ...init, key }` gave each session a map of its own, ~350 B); what only the
+ * record needs (`negotiated`, `restored`) is not kept.
+ */
+function liveSession(init: McpSessionInit, key: string, now: number): McpSession {
+  return {
+    id: init.id,
+    kind: init.kind,
+    transport: init.transport,
+    server: init.server,
+    state: init.state,
+    owner: init.owner,
+    callerKey: init.callerKey,
+    key,
+    lastSeen: now,
+    touchedAt: now,
+    link: undefined,
+  };
+}
 
 /**
  * The session service of one MCP server, for both 2025 transports (Streamable HTTP and legacy SSE). It keeps
@@ -46,6 +67,8 @@ export class McpSessions implements OnModuleInit {
   private readonly rebuilders = new Map<McpSessionTransportKind, McpSessionRebuilder>();
   /** Rebuilds under way, by session id (concurrent requests of one session rebuild it once). */
   private readonly rebuilding = new Map<string, Promise<McpSession | undefined>>();
+  /** Where every session's state writes its changes (one object, not a closure per session). */
+  private readonly stateSink: McpSessionStateSink = { stateChanged: (id, change) => this.changed(id, change) };
 
   constructor(
     private readonly options: McpResolvedOptions,
@@ -152,9 +175,8 @@ export class McpSessions implements OnModuleInit {
 
   /** A fresh state for a session (with what its record says, for a rebuilt one), writing its changes through to the store. */
   newState(id: string, record?: McpSessionRecord): McpSessionState {
-    const key = this.keys.session(id);
     const initial = record && { logLevel: record.logLevel, subscriptions: record.subscriptions };
-    return new McpSessionState(id, this.options.limits.maxSubscriptionsPerSession, (change) => this.changed(id, key, change), initial);
+    return new McpSessionState(id, this.options.limits.maxSubscriptionsPerSession, this.stateSink, initial);
   }
 
   /**
@@ -165,7 +187,7 @@ export class McpSessions implements OnModuleInit {
   async open(init: McpSessionInit): Promise<McpSession> {
     const now = Date.now();
     const key = this.keys.session(init.id);
-    const session: McpSession = { ...init, key, lastSeen: now, touchedAt: now };
+    const session = liveSession(init, key, now);
     this.sessions.set(init.id, session);
     if (init.callerKey !== undefined) this.perCaller.set(init.callerKey, this.countFor(init.callerKey) + 1);
     try {
@@ -276,9 +298,10 @@ export class McpSessions implements OnModuleInit {
     if (where === 'everywhere') this.store.delete(session.key).catch((error: unknown) => logger.warn(`session store: ${String(error)}`));
   }
 
-  private changed(id: string, key: string, change: McpSessionStateChange): Promise<void> {
-    this.sessions.get(id)?.link?.relay.send({ type: 'state', change });
-    return this.update(key, change);
+  private changed(id: string, change: McpSessionStateChange): Promise<void> {
+    const session = this.sessions.get(id);
+    session?.link?.relay.send({ type: 'state', change });
+    return this.update(session?.key ?? this.keys.session(id), change);
   }
 
   private async update(key: string, changes: McpSessionRecordChanges): Promise<void> {

@@ -49,6 +49,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
   /** Options of every transport this endpoint makes (sessions add resumability). */
   private readonly transportOptions: StreamableHttpTransportOptions;
   private readonly statelessPool = new McpStatelessPool(() => this.openStateless());
+  /** What a session's transport calls when it closes by itself: one function for every session. */
+  private readonly forgetSession = (id: string) => this.sessions.forget(id);
 
   constructor(
     private readonly dispatcher: McpDispatcher,
@@ -167,7 +169,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const options = resumability
       ? { ...this.transportOptions, resumability: { store: this.events, retryMs: resumability.retryMs, key: this.sessions.storeKey(id) } }
       : this.transportOptions;
-    return new StreamableHttpTransport(id, () => this.sessions.forget(id), options);
+    return new StreamableHttpTransport(id, this.forgetSession, options);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { McpEventStore } from '../stores/mcp-event-store.js';
 import type { McpBusMessage } from '../stores/mcp-message-bus.js';
 import type { McpTransportRelay } from '../sessions/mcp-session-relay.js';
 import { RelayedRequestIds } from './relayed-request-ids.js';
+import { deadlineClock, type DeadlineWatcher } from './deadline-clock.js';
 import type { McpResponseWriter } from '../http/mcp-response-writer.js';
 import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
 import type { McpProtocolRequestEntry } from '../execution/protocol-request-entry.js';
@@ -58,7 +59,7 @@ interface OutboundStream {
   readonly requestId?: RequestId;
   /** Its method: `initialize` is answered by the SDK itself, every other request by the dispatcher. */
   readonly method?: string;
-  /** When the request has waited `requestTimeoutMs` for its answer (ms since the epoch); see `checkDeadlines`. */
+  /** When the request has waited `requestTimeoutMs` for its answer (ms since the epoch); see `deadlinesDue`. */
   deadline?: number;
   /** The dispatcher's handler for the request has settled. */
   settled?: boolean;
@@ -78,7 +79,7 @@ interface OutboundStream {
  * client lost, or that the server closed (`closeSSEStream`), is resumed by a GET with Last-Event-ID. Sends then
  * go through a queue so events keep their order even when the store is asynchronous.
  */
-export class StreamableHttpTransport implements Transport, McpRequestTracker {
+export class StreamableHttpTransport implements Transport, McpRequestTracker, DeadlineWatcher {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
@@ -89,9 +90,10 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   private readonly requests = new Map<RequestId, string>();
   private readonly streams = new Map<string, OutboundStream>();
   private streamCount = 0;
-  /** The one timer of `requestTimeoutMs` (see `armDeadlines`). */
-  private deadlineTimer?: NodeJS.Timeout;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Whether the process's deadline clock watches this transport (see `deadlinesDue`). */
+  private watched = false;
+  /** Resumable streams' sends, in order (made by the first one: most sessions are not resumable). */
+  private queue?: Promise<unknown>;
   private closed = false;
   private initializeId?: RequestId;
   /** The protocol version negotiated by initialize (sessions). */
@@ -102,8 +104,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
 
   constructor(
     readonly sessionId?: string,
-    /** Called once when the transport closes, after the protocol's own `onclose`. */
-    private readonly onClosed?: () => void,
+    /** Called once when the transport of a session closes, after the protocol's own `onclose` (one function for all sessions). */
+    private readonly onClosed?: (sessionId: string) => void,
     private readonly options: StreamableHttpTransportOptions = {},
   ) {
     this.resumability = options.resumability;
@@ -187,7 +189,10 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     const { requestTimeoutMs, keepAliveMs } = this.options;
     if (requestTimeoutMs) {
       stream.deadline = Date.now() + requestTimeoutMs;
-      if (!this.deadlineTimer) this.armDeadlines(requestTimeoutMs);
+      if (!this.watched) {
+        this.watched = true;
+        deadlineClock.watch(this, stream.deadline);
+      }
     }
     if (keepAliveMs) response.keepAliveAfter(keepAliveMs);
     void response.done.then(() => this.detach(streamId, stream, response));
@@ -227,28 +232,25 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   }
 
   /**
-   * `requestTimeoutMs`: one timer per transport rather than one per request (a timer made and cleared for every
-   * call is a noticeable part of a short one). It fires when the earliest pending deadline may be due, times out
-   * the requests past theirs, and is armed again for the next one; with nothing pending it is not armed.
+   * `requestTimeoutMs`: the process's deadline clock, not a timer per request (a timer made and cleared for every
+   * call is a noticeable part of a short one) nor per transport (an idle session would hold it). Called by the
+   * clock when the earliest deadline it knows of is due: times out the requests past theirs, and says when the next
+   * one is; with nothing pending the transport is no longer watched, until its next request.
    */
-  private armDeadlines(ms: number): void {
-    this.deadlineTimer = setTimeout(() => this.checkDeadlines(), Math.max(1, ms));
-    this.deadlineTimer.unref();
-  }
-
-  private checkDeadlines(): void {
-    this.deadlineTimer = undefined;
+  deadlinesDue(now: number): number | undefined {
     const ms = this.options.requestTimeoutMs;
-    if (this.closed || !ms) return;
-    const now = Date.now();
     let next = Infinity;
-    for (const [id, streamId] of this.requests) {
-      const deadline = this.streams.get(streamId)?.deadline;
-      if (deadline === undefined) continue;
-      if (deadline <= now) this.timeOut(id, streamId, ms);
-      else next = Math.min(next, deadline);
+    if (!this.closed && ms) {
+      for (const [id, streamId] of this.requests) {
+        const deadline = this.streams.get(streamId)?.deadline;
+        if (deadline === undefined) continue;
+        if (deadline <= now) this.timeOut(id, streamId, ms);
+        else next = Math.min(next, deadline);
+      }
     }
-    if (next !== Infinity && !this.deadlineTimer) this.armDeadlines(next - now);
+    if (next !== Infinity) return next;
+    this.watched = false;
+    return undefined;
   }
 
   /** A request past its time: its handler is aborted (as if cancelled) and the caller gets an error. */
@@ -314,13 +316,13 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.deadlineTimer);
+    deadlineClock.unwatch(this);
     for (const { response } of this.streams.values()) response?.end();
     this.streams.clear();
     this.requests.clear();
     if (this.resumable) await Promise.resolve(this.resumability!.store.deleteSession(this.resumability!.key)).catch(() => undefined);
     this.onclose?.();
-    this.onClosed?.();
+    if (this.sessionId !== undefined) this.onClosed?.(this.sessionId);
   }
 
   /** Sends one message to the stream it belongs to; stores it first on a resumable stream. */
@@ -421,7 +423,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
   }
 
   private enqueue<T>(task: () => T | Promise<T>): Promise<T> {
-    const run = this.queue.then(task);
+    const run = (this.queue ?? Promise.resolve()).then(task);
     this.queue = run.catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
     return run;
   }
