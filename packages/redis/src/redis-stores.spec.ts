@@ -1,28 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { describeMcpEventStore, describeMcpMessageBus, describeMcpReplayGuard, describeMcpSessionStore } from '@nestmcp/core/testing';
-import { RedisTestServer } from '../../../test/fixtures/redis/redis-server.js';
-import { McpRedisStores } from './redis-stores.js';
+import { redisStoresPerCase } from '../../../test/fixtures/redis/per-case-stores.js';
 
 // The Redis stores pass the same cases as the in-memory defaults (@nestmcp/core/testing), on a real redis-server.
-let server: RedisTestServer;
-const opened: McpRedisStores[] = [];
-
-beforeAll(async () => {
-  server = await RedisTestServer.start();
-});
-
-afterAll(async () => {
-  await Promise.all(opened.map((stores) => stores.close()));
-  await server.close();
-});
-
-/** A fresh set of stores per case: its own key prefix, so cases never meet. */
-async function stores(options: ConstructorParameters<typeof McpRedisStores>[0] = {}): Promise<McpRedisStores> {
-  const made = new McpRedisStores({ url: server.url, keyPrefix: `t${randomUUID().slice(0, 8)}:`, ...options });
-  opened.push(made);
-  expect(await made.whenReady()).toBe(true);
-  return made;
-}
+const { server: redisServer, stores } = redisStoresPerCase();
 
 describeMcpSessionStore('RedisSessionStore', async () => (await stores()).sessions);
 describeMcpEventStore('RedisEventStore', async () => (await stores()).events);
@@ -58,12 +38,12 @@ describe('Redis keys', () => {
     await made.sessions.set('srv:session:1', { id: '1', server: 'srv', transport: 'streamable-http', subscriptions: [], createdAt: 1, lastSeen: 1 }, 0);
     await made.events.append('srv:session:1', 'a', null);
     await made.replay.claim('srv:request-state:n', 30_000);
-    const keys = server.keys('ttlcheck:*');
+    const keys = redisServer().keys('ttlcheck:*');
     expect(keys.sort()).toEqual(['ttlcheck:srv:request-state:n', 'ttlcheck:srv:session:1', 'ttlcheck:srv:session:1:events', 'ttlcheck:srv:session:1:events:bytes']);
-    for (const key of keys) expect(server.pttl(key)).toBeGreaterThan(0);
-    expect(server.pttl('ttlcheck:srv:session:1')).toBeLessThanOrEqual(60_000);
+    for (const key of keys) expect(redisServer().pttl(key)).toBeGreaterThan(0);
+    expect(redisServer().pttl('ttlcheck:srv:session:1')).toBeLessThanOrEqual(60_000);
     await made.sessions.delete('srv:session:1');
     await made.events.deleteSession('srv:session:1');
-    expect(server.keys('ttlcheck:srv:session:*')).toEqual([]);
+    expect(redisServer().keys('ttlcheck:srv:session:*')).toEqual([]);
   });
 });

@@ -5,29 +5,15 @@ import {
   describeMcpOAuthTokenStore,
   describeMcpOAuthUpstreamTokenStore,
 } from '@nestmcp/oauth/testing';
-import { RedisTestServer } from '../../../../test/fixtures/redis/redis-server.js';
-import { McpRedisStores } from '../redis-stores.js';
+import { redisStoresPerCase } from '../../../../test/fixtures/redis/per-case-stores.js';
 import { redisOAuthStores } from './redis-oauth-stores.js';
 
 // The Redis stores of @nestmcp/oauth pass the same cases as its in-memory defaults, on a real redis-server.
-let server: RedisTestServer;
-const opened: McpRedisStores[] = [];
+const { server: redisServer, stores: redisStores } = redisStoresPerCase();
 
-beforeAll(async () => {
-  server = await RedisTestServer.start();
-});
-
-afterAll(async () => {
-  await Promise.all(opened.map((stores) => stores.close()));
-  await server.close();
-});
-
-/** Fresh stores per case: a key prefix of their own, so cases never meet. */
-async function stores(keyPrefix = `t${randomUUID().slice(0, 8)}:`) {
-  const redis = new McpRedisStores({ url: server.url, keyPrefix });
-  opened.push(redis);
-  expect(await redis.whenReady()).toBe(true);
-  return redisOAuthStores(redis);
+/** Fresh OAuth stores per case, on stores with a key prefix of their own (or the one given). */
+async function stores(keyPrefix?: string) {
+  return redisOAuthStores(await redisStores(keyPrefix === undefined ? {} : { keyPrefix }));
 }
 
 describeMcpOAuthClientStore('RedisOAuthClientStore', async () => (await stores()).clients);
@@ -44,7 +30,7 @@ describe('Redis keys of the OAuth stores', () => {
     await tokens.save('Session', 's1', { uid: 'u1', accountId: 'alice' }, 600);
     await tokens.save('RefreshToken', 'r1', { grantId: 'g1' }, 120);
     await tokens.save('AuthorizationCode', 'a1', { grantId: 'g1' }, 60);
-    expect(server.keys('oauthkeys:*').sort()).toEqual([
+    expect(redisServer().keys('oauthkeys:*').sort()).toEqual([
       'oauthkeys:oauth:client:c1',
       'oauthkeys:oauth:consent:alice:c1',
       'oauthkeys:oauth:grant:g1',
@@ -55,23 +41,23 @@ describe('Redis keys of the OAuth stores', () => {
       'oauthkeys:oauth:upstream:github:alice',
     ]);
     // Registrations and consents last until deleted; everything else expires.
-    expect(server.pttl('oauthkeys:oauth:client:c1')).toBe(-1);
-    expect(server.pttl('oauthkeys:oauth:consent:alice:c1')).toBe(-1);
+    expect(redisServer().pttl('oauthkeys:oauth:client:c1')).toBe(-1);
+    expect(redisServer().pttl('oauthkeys:oauth:consent:alice:c1')).toBe(-1);
     for (const key of ['upstream:github:alice', 'record:Session:s1', 'uid:Session:u1', 'record:RefreshToken:r1', 'record:AuthorizationCode:a1']) {
-      expect(server.pttl(`oauthkeys:oauth:${key}`)).toBeGreaterThan(0);
+      expect(redisServer().pttl(`oauthkeys:oauth:${key}`)).toBeGreaterThan(0);
     }
     // The grant's set lives as long as its longest-lived record.
-    expect(server.pttl('oauthkeys:oauth:grant:g1')).toBeGreaterThan(60_000);
-    expect(server.pttl('oauthkeys:oauth:grant:g1')).toBeLessThanOrEqual(120_000);
+    expect(redisServer().pttl('oauthkeys:oauth:grant:g1')).toBeGreaterThan(60_000);
+    expect(redisServer().pttl('oauthkeys:oauth:grant:g1')).toBeLessThanOrEqual(120_000);
     // Consuming keeps the TTL.
     await tokens.consume('RefreshToken', 'r1');
-    expect(server.pttl('oauthkeys:oauth:record:RefreshToken:r1')).toBeGreaterThan(60_000);
+    expect(redisServer().pttl('oauthkeys:oauth:record:RefreshToken:r1')).toBeGreaterThan(60_000);
 
     await tokens.revokeGrant('g1');
     await tokens.delete('Session', 's1');
-    expect(server.keys('oauthkeys:oauth:record:*')).toEqual([]);
-    expect(server.keys('oauthkeys:oauth:grant:*')).toEqual([]);
-    expect(server.keys('oauthkeys:oauth:uid:*')).toEqual([]);
+    expect(redisServer().keys('oauthkeys:oauth:record:*')).toEqual([]);
+    expect(redisServer().keys('oauthkeys:oauth:grant:*')).toEqual([]);
+    expect(redisServer().keys('oauthkeys:oauth:uid:*')).toEqual([]);
   });
 
   it('are shared: what one replica saves and consumes, another sees', async () => {
