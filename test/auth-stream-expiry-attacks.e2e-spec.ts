@@ -1,0 +1,144 @@
+import 'reflect-metadata';
+import { Injectable, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { McpContext, McpModule, McpTool, type AccessToken } from '@nestmcp/core';
+import { AUDIENCE, ISSUER, SECRET, signToken } from './fixtures/auth/tokens.js';
+import { bearer, message, openSession, post, rpc } from './fixtures/auth/http.js';
+import { SseReader } from './fixtures/sse-reader.js';
+
+/** A gate a tool waits on, opened by the test: no timing in the assertions. */
+class Gate {
+  private release!: () => void;
+  private promise = new Promise<void>((resolve) => (this.release = resolve));
+  wait(): Promise<void> {
+    return this.promise;
+  }
+  open(): void {
+    this.release();
+    this.promise = new Promise<void>((resolve) => (this.release = resolve));
+  }
+}
+
+@Injectable()
+class SlowTools {
+  static readonly gate = new Gate();
+
+  @McpTool({ description: 'Logs (so the answer is an SSE stream), waits for the gate, answers' })
+  async slow(_args: unknown, ctx: McpContext) {
+    await ctx.log.info('started');
+    await SlowTools.gate.wait();
+    return 'slow done';
+  }
+}
+
+/** Whether the stream is still open after `ms` (no end seen; keep-alive comments are skipped). */
+async function stillOpen(reader: SseReader, ms: number): Promise<boolean> {
+  try {
+    return (await reader.nextEvent(ms)) !== undefined;
+  } catch (error) {
+    if (String(error).includes('no SSE event within')) return true;
+    throw error;
+  }
+}
+
+/** Waits until the token is refused (it has expired as the server sees it): the test waits on the server, not on a clock. */
+async function untilRefused(url: URL, headers: Record<string, string>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const response = await fetch(url, { headers: { ...headers, accept: 'text/event-stream' } });
+    await response.body?.cancel();
+    if (response.status === 401) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the token was never refused');
+}
+
+// Attacks on "GET streams end when their bearer token expires" (stream-expiry.ts, McpServerAuthGuard).
+describe.each(['express', 'fastify'] as const)('attacks on the end of GET streams at token expiry (%s)', (platform) => {
+  let app: INestApplication;
+  let url: (path?: string) => URL;
+  /** What the verifier server's `verify` answers for the token 'weird'. */
+  let weirdExpiry: unknown;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        McpModule.forRoot({
+          name: 'expiring',
+          version: '1.0.0',
+          transports: { streamableHttp: {}, sse: {} },
+          auth: { jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE, clockToleranceSeconds: 60 } },
+        }),
+        McpModule.forRoot({
+          name: 'verified',
+          version: '1.0.0',
+          transports: { streamableHttp: { path: '/v/mcp' } },
+          auth: {
+            verifier: {
+              verify: async (token: string): Promise<AccessToken | null> =>
+                token === 'weird' ? ({ token, scopes: [], expiresAt: weirdExpiry } as AccessToken) : null,
+            },
+          },
+        }),
+      ],
+      providers: [SlowTools],
+    }).compile();
+    app = platform === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    url = (path = '/mcp') => new URL(path, base);
+  });
+  afterAll(() => app.close());
+
+  async function openStream(headers: Record<string, string>, session: string, path = '/mcp') {
+    const response = await fetch(url(path), { headers: { ...headers, accept: 'text/event-stream', 'mcp-session-id': session } });
+    expect(response.status).toBe(200);
+    return new SseReader(response);
+  }
+
+  it('keeps a stream whose token is past exp but inside clockToleranceSeconds open (no reconnect loop)', async () => {
+    const session = await openSession(url(), bearer(await signToken()));
+    const skewed = bearer(await signToken({ expiresIn: -5 }));
+    const stream = await openStream(skewed, session);
+    expect(await stillOpen(stream, 1500)).toBe(true);
+    await stream.cancel();
+  });
+
+  it('keeps a stream open whose token expires past setTimeout range (2^31 ms) or centuries away', async () => {
+    for (const expiresIn of [2 ** 31 / 1000 + 10, 2 ** 40, 1e12]) {
+      const token = bearer(await signToken({ expiresIn }));
+      const session = await openSession(url(), token);
+      const stream = await openStream(token, session);
+      expect(await stillOpen(stream, 700)).toBe(true);
+      await stream.cancel();
+    }
+  });
+
+  it('does not cut a POST whose answer is an SSE stream when its token expires during the call', async () => {
+    // Past exp by 58 s: accepted for 2 s more under the 60 s clock tolerance.
+    const token = bearer(await signToken({ expiresIn: -58 }));
+    const session = await openSession(url(), token);
+    const response = await post(url(), rpc('tools/call', { name: 'slow', arguments: {} }, 7), { ...token, 'mcp-session-id': session });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = new SseReader(response);
+    const started = await reader.nextMessage();
+    expect(started.method).toBe('notifications/message');
+    await untilRefused(url(), { ...token, 'mcp-session-id': session });
+    SlowTools.gate.open();
+    const answer = await reader.nextMessage();
+    expect(answer).toMatchObject({ id: 7, result: { content: [{ type: 'text', text: 'slow done' }] } });
+  }, 30_000);
+
+  it('frees the legacy SSE session once its stream ended at expiry: a POST to it is refused, not swallowed', async () => {
+    const token = bearer(await signToken({ expiresIn: -58 }));
+    const response = await fetch(url('/sse'), { headers: { ...token, accept: 'text/event-stream' } });
+    const reader = new SseReader(response);
+    const endpoint = (await reader.nextEvent())!.data!;
+    await expect(reader.nextEvent(10_000)).resolves.toBeUndefined();
+    const later = bearer(await signToken());
+    const orphan = await post(new URL(endpoint, url()), rpc('tools/list'), later);
+    expect(orphan.status).toBe(404);
+    await orphan.text();
+  }, 20_000);
+});
