@@ -141,4 +141,20 @@ describe.each(['express', 'fastify'] as const)('attacks on the end of GET stream
     expect(orphan.status).toBe(404);
     await orphan.text();
   }, 20_000);
+
+  it('refuses a verifier token whose expiresAt is not a number of seconds (NaN, a string), not a stream that never ends or spins', async () => {
+    for (const expiresAt of [NaN, 'soon', null, {}]) {
+      weirdExpiry = expiresAt;
+      const response = await post(url('/v/mcp'), rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } }, 1), bearer('weird'));
+      expect([expiresAt, response.status]).toEqual([expiresAt, 401]);
+      await response.text();
+    }
+  });
+
+  it('still serves a verifier token with a numeric expiresAt in the future', async () => {
+    weirdExpiry = Math.floor(Date.now() / 1000) + 300;
+    const response = await post(url('/v/mcp'), rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } }, 1), bearer('weird'));
+    expect(response.status).toBe(200);
+    expect((await message(response)).result).toBeDefined();
+  });
 });

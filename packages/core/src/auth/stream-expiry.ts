@@ -14,7 +14,7 @@ export function endAtExpiry(response: ServerResponse, expiresAtSeconds: number):
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     const left = expiresAtSeconds * 1000 - Date.now();
-    if (left <= 0) {
+    if (!(left > 0)) {
       if (!response.writableEnded) response.end();
       return;
     }
