@@ -158,3 +158,40 @@ describe.each(['express', 'fastify'] as const)('attacks on the end of GET stream
     expect((await message(response)).result).toBeDefined();
   });
 });
+
+// Attacks on "auth.jwt refuses JWTs without exp" (requireExpiration, jwt-token-checker.ts): an exp that is there
+// but not a number of seconds is no expiry either.
+describe('auth.jwt requireExpiration against exp that is not a number', () => {
+  let app: INestApplication;
+  let url: URL;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [McpModule.forRoot({ name: 'strict', version: '1.0.0', auth: { jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE } } })],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    url = new URL('/mcp', (await app.getUrl()).replace('[::1]', '127.0.0.1'));
+  });
+  afterAll(() => app.close());
+
+  const initialize = (token: string) => post(url, rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } }, 1), bearer(token));
+
+  it.each([['a string', String(Math.floor(Date.now() / 1000) + 300)], ['null', null], ['true', true], ['a list', [Math.floor(Date.now() / 1000) + 300]], ['an object', {}]])(
+    'refuses exp as %s with 401',
+    async (_what, exp) => {
+      const response = await initialize(await signToken({ expiresIn: null, claims: { exp } as never }));
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('invalid_token');
+      await response.text();
+    },
+  );
+
+  it('refuses a token without exp, and one whose exp has passed', async () => {
+    for (const expiresIn of [null, -1]) {
+      const response = await initialize(await signToken({ expiresIn }));
+      expect(response.status).toBe(401);
+      await response.text();
+    }
+  });
+});
