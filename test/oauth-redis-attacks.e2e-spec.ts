@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { exportJWK, generateKeyPair } from 'jose';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { McpRedisStores } from '@nestmcp/redis';
@@ -7,6 +8,8 @@ import { redisOAuthStores } from '@nestmcp/redis/oauth';
 import { RedisTestServer } from './fixtures/redis/redis-server.js';
 import { FrontProxy, startOAuthReplica } from './fixtures/oauth/oauth-replicas.js';
 import { TestOAuthClientProvider } from './fixtures/oauth/sdk-oauth-provider.js';
+import { CookieJar, loginThroughForms } from './fixtures/oauth/form-login.js';
+import { authorizationUrl, pkcePair, registerClient } from './fixtures/oauth/pkce.js';
 import { INITIALIZE, post } from './fixtures/auth/http.js';
 
 // Attacks on @nestmcp/redis/oauth: the authorization server's state on Redis, shared by two replicas behind a
@@ -238,7 +241,58 @@ describe('attacks on @nestmcp/redis/oauth', () => {
     expect((await refresh('a', tokens.refresh_token, clientId)).status).toBe(200);
   });
 
-  // Stops Redis: last.
+  it('answers temporarily_unavailable, not server_error, when the consent store fails while the authorization looks for a remembered consent', async () => {
+    const redirectUri = 'http://127.0.0.1:33418/callback';
+    front.route = 'a';
+    const clientId = await registerClient(front.base, redirectUri);
+    // A value of the wrong type under alice's consent key for this client: every read of it fails (WRONGTYPE).
+    const key = `${keyPrefix}oauth:consent:alice:${encodeURIComponent(clientId)}`;
+    expect(spawnSync('redis-cli', ['-p', String(redis.port), 'hset', key, 'x', 'y']).stdout.toString().trim()).toBe('1');
+    const url = authorizationUrl(front.base, { clientId, redirectUri, resource: secure().href, scope: 'notes:read', challenge: pkcePair().challenge });
+    // The authorization endpoint answers through the redirect URI (RFC 6749 §4.1.2.1): an outage, to retry, not a server_error.
+    const { callback } = await loginThroughForms(url, redirectUri, ALICE);
+    expect(callback.searchParams.get('error')).toBe('temporarily_unavailable');
+    spawnSync('redis-cli', ['-p', String(redis.port), 'del', key]);
+  });
+
+  // These stop Redis: last.
+  it('answers 503 with Retry-After on the login page and its form while Redis is down, not 500', async () => {
+    const redirectUri = 'http://127.0.0.1:33418/callback';
+    front.route = 'a';
+    const clientId = await registerClient(front.base, redirectUri);
+    const jar = new CookieJar();
+    let url = authorizationUrl(front.base, { clientId, redirectUri, resource: secure().href, scope: 'notes:read', challenge: pkcePair().challenge });
+    for (let hop = 0; hop < 5 && !url.pathname.startsWith('/oauth/interaction/'); hop++) {
+      const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
+      jar.take(response, url);
+      await response.text();
+      url = new URL(response.headers.get('location')!, url);
+    }
+    expect(url.pathname).toMatch(/^\/oauth\/interaction\//);
+
+    await redis.stop();
+    try {
+      for (const on of ['a', 'b']) {
+        front.route = on;
+        const page = await fetch(url, { headers: { cookie: jar.header(url) } });
+        expect(page.status).toBe(503);
+        expect(page.headers.get('retry-after')).toBe('5');
+        expect(await page.text()).toMatch(/cannot reach its store/);
+        const login = new URL(`${url.pathname}/login`, url);
+        const form = await fetch(login, {
+          method: 'POST',
+          headers: { cookie: jar.header(login), 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ username: 'alice', password: 'alice', csrf: 'x' }),
+        });
+        expect(form.status).toBe(503);
+        await form.text();
+      }
+    } finally {
+      await redis.start();
+      await untilServing();
+    }
+  });
+
   it('after Redis comes back without its data: tokens issued before are refused as such (401, invalid_grant), never a 500; the client can start over', async () => {
     const { tokens, clientId } = await authorized('a');
     await redis.stop();
