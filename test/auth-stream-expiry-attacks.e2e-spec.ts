@@ -76,7 +76,7 @@ describe.each(['express', 'fastify'] as const)('attacks on the end of GET stream
           auth: {
             verifier: {
               verify: async (token: string): Promise<AccessToken | null> =>
-                token === 'weird' ? ({ token, scopes: [], expiresAt: weirdExpiry } as AccessToken) : null,
+                token === 'weird' ? ({ token, scopes: [], expiresAt: weirdExpiry } as unknown as AccessToken) : null,
             },
           },
         }),
