@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Injectable, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { McpContext, McpModule, McpTool, type AccessToken } from '@nestmcp/core';
+import { InMemoryEventStore, McpContext, McpModule, McpRegistry, McpResource, McpTool, type AccessToken } from '@nestmcp/core';
 import { AUDIENCE, ISSUER, SECRET, signToken } from './fixtures/auth/tokens.js';
 import { bearer, message, openSession, post, rpc } from './fixtures/auth/http.js';
 import { SseReader } from './fixtures/sse-reader.js';
@@ -29,6 +29,22 @@ class SlowTools {
     await ctx.log.info('started');
     await SlowTools.gate.wait();
     return 'slow done';
+  }
+}
+
+@Injectable()
+class NotesTools {
+  constructor(private readonly registry: McpRegistry) {}
+
+  @McpTool({ description: 'Tells subscribers of notes://index that it changed' })
+  touch() {
+    this.registry.notifyResourceUpdated('notes://index');
+    return 'touched';
+  }
+
+  @McpResource({ uri: 'notes://index', mimeType: 'text/plain' })
+  index() {
+    return 'notes';
   }
 }
 
@@ -194,4 +210,62 @@ describe('auth.jwt requireExpiration against exp that is not a number', () => {
       await response.text();
     }
   });
+});
+
+// A resumable session: what the server sent while the expired stream was gone is replayed to the client that comes
+// back with a valid token and its Last-Event-ID.
+describe.each(['express', 'fastify'] as const)('a standalone stream ended at expiry resumes with Last-Event-ID (%s)', (platform) => {
+  let app: INestApplication;
+  let url: URL;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        McpModule.forRoot({
+          name: 'resumable',
+          version: '1.0.0',
+          transports: { streamableHttp: { resumability: { eventStore: new InMemoryEventStore({ maxEventsPerSession: 100 }) } } },
+          auth: { jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE } },
+        }),
+      ],
+      providers: [NotesTools],
+    }).compile();
+    app = platform === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    url = new URL('/mcp', (await app.getUrl()).replace('[::1]', '127.0.0.1'));
+  });
+  afterAll(() => app.close());
+
+  /** The JSON-RPC answer of a POST whose SSE stream opens with a priming event (no data). */
+  async function answer(response: Response): Promise<{ result?: unknown }> {
+    const data = (await response.text()).split('\n').filter((line) => line.startsWith('data: ') && line.length > 'data: '.length);
+    return JSON.parse(data.at(-1)!.slice('data: '.length));
+  }
+
+  it('replays the notification sent between the end and the reconnect', async () => {
+    const long = bearer(await signToken({ expiresIn: 300 }));
+    const session = await openSession(url, long);
+    const headers = { ...long, 'mcp-session-id': session };
+    const subscribed = await post(url, rpc('resources/subscribe', { uri: 'notes://index' }, 2), headers);
+    expect((await answer(subscribed)).result).toBeDefined();
+    const touch = async (id: number) => expect((await answer(await post(url, rpc('tools/call', { name: 'touch', arguments: {} }, id), headers))).result).toBeDefined();
+
+    const short = await fetch(url, { headers: { ...bearer(await signToken({ expiresIn: 2 })), accept: 'text/event-stream', 'mcp-session-id': session } });
+    expect(short.status).toBe(200);
+    const reader = new SseReader(short);
+    await touch(3);
+    let seen: { id?: string; data?: string } | undefined;
+    for (let i = 0; i < 5 && !seen?.data; i++) seen = await reader.nextEvent();
+    expect(JSON.parse(seen!.data!)).toMatchObject({ method: 'notifications/resources/updated' });
+    await expect(reader.nextEvent(10_000)).resolves.toBeUndefined();
+
+    await touch(4);
+    const resumed = await fetch(url, { headers: { ...headers, accept: 'text/event-stream', 'last-event-id': seen!.id! } });
+    expect(resumed.status).toBe(200);
+    const replay = new SseReader(resumed);
+    let missed: { data?: string } | undefined;
+    for (let i = 0; i < 5 && !missed?.data; i++) missed = await replay.nextEvent();
+    expect(JSON.parse(missed!.data!)).toMatchObject({ method: 'notifications/resources/updated', params: { uri: 'notes://index' } });
+    await replay.cancel();
+  }, 30_000);
 });
