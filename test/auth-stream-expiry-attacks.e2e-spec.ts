@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Injectable, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -268,4 +271,68 @@ describe.each(['express', 'fastify'] as const)('a standalone stream ended at exp
     expect(JSON.parse(missed!.data!)).toMatchObject({ method: 'notifications/resources/updated', params: { uri: 'notes://index' } });
     await replay.cancel();
   }, 30_000);
+});
+
+// A client that leaves while its GET's token is still being checked (a slow verifier, introspection, a JWKS fetch):
+// its response closed before the stream's end was armed; nothing may hold it until the token expires.
+describe('a GET stream whose client left while its token was checked', () => {
+  let app: INestApplication;
+  let url: URL;
+  const gate = new Gate();
+  let entered: () => void = () => undefined;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        McpModule.forRoot({
+          name: 'slow-verifier',
+          version: '1.0.0',
+          auth: {
+            verifier: {
+              verify: async (token: string): Promise<AccessToken | null> => {
+                if (token === 'slow') {
+                  entered();
+                  await gate.wait();
+                }
+                return { token, scopes: [], expiresAt: Math.floor(Date.now() / 1000) + 30 * 86_400 } as AccessToken;
+              },
+            },
+          },
+        }),
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    url = new URL('/mcp', (await app.getUrl()).replace('[::1]', '127.0.0.1'));
+  });
+  afterAll(() => app.close());
+
+  it('keeps no timer holding the closed response until the token expires', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const session = await openSession(url, bearer('ok'));
+    const responses: WeakRef<ServerResponse>[] = [];
+    const server = app.getHttpServer() as Server;
+    const track = (request: IncomingMessage, response: ServerResponse) => {
+      if (request.method === 'GET') responses.push(new WeakRef(response));
+    };
+    server.prependListener('request', track);
+    const verifying = new Promise<void>((resolve) => (entered = resolve));
+    const get = request(url, { method: 'GET', agent: false, headers: { ...bearer('slow'), accept: 'text/event-stream', 'mcp-session-id': session } });
+    get.on('error', () => undefined);
+    get.end();
+    await verifying;
+    server.off('request', track);
+    const closed = new Promise((resolve) => responses[0].deref()!.once('close', resolve));
+    get.destroy();
+    await closed;
+    gate.open();
+    let held = true;
+    for (let i = 0; i < 10 && held; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      gc();
+      held = responses[0].deref() !== undefined;
+    }
+    expect(held).toBe(false);
+  });
 });
