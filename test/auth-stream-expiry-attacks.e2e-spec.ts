@@ -294,7 +294,7 @@ describe('a GET stream whose client left while its token was checked', () => {
                   entered();
                   await gate.wait();
                 }
-                return { token, scopes: [], expiresAt: Math.floor(Date.now() / 1000) + 30 * 86_400 } as AccessToken;
+                return { token, scopes: [], claims: {}, expiresAt: Math.floor(Date.now() / 1000) + 30 * 86_400 };
               },
             },
           },
