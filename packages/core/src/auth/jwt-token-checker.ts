@@ -179,7 +179,8 @@ export async function createJwtTokenChecker(server: string, options: McpJwtOptio
         if (fromInApp?.server.isActive && !(await fromInApp.server.isActive(accessToken.claims ?? {}))) {
           return { refused: 'revoked', detail: 'its grant was revoked' };
         }
-        return { token: accessToken };
+        const exp = (outcome.user as { exp?: unknown }).exp;
+        return { token: accessToken, ...(typeof exp === 'number' && { acceptedUntil: exp + (options.clockToleranceSeconds ?? 0) }) };
       }
       const failure = outcome.failure as { message?: string } | undefined;
       return { refused: refusalReason(failure), detail: failure?.message ?? 'refused' };

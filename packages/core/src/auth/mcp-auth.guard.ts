@@ -106,7 +106,8 @@ export class McpAuthGuard implements CanActivate {
     }
     setRequestAuth(request, tokenAuth(token, principalOf(token)));
     request.user = token;
-    if (request.method === 'GET' && token.expiresAt !== undefined && this.endsStreamsAtExpiry()) endAtExpiry(response, token.expiresAt);
+    const until = check.acceptedUntil ?? token.expiresAt;
+    if (request.method === 'GET' && until !== undefined && this.endsStreamsAtExpiry()) endAtExpiry(response, until);
     return true;
   }
 

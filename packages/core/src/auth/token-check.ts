@@ -19,7 +19,17 @@ export type McpTokenRefusalReason =
   | 'invalid token';
 
 /** A checked bearer token: accepted, or refused with the reason and a detail that never holds the token. */
-export type McpTokenCheck = { readonly token: AccessToken } | { readonly refused: McpTokenRefusalReason; readonly detail: string };
+export type McpTokenCheck =
+  | {
+      readonly token: AccessToken;
+      /**
+       * Until when (epoch seconds) the checker accepts this token: its `exp` plus the clock tolerance the checker
+       * allows (a GET stream opened with it ends then, not earlier: a stream ended while a reconnect with the same
+       * token is still accepted would be reopened at once, in a loop). Unset: as long as `token.expiresAt`.
+       */
+      readonly acceptedUntil?: number;
+    }
+  | { readonly refused: McpTokenRefusalReason; readonly detail: string };
 
 /** Verifies the bearer token of a request (the one in its Authorization header). */
 export interface McpTokenChecker {

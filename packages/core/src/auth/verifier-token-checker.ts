@@ -9,7 +9,11 @@ export function verifierTokenChecker(verifier: TokenVerifier): McpTokenChecker {
       const accessToken = await verifier.verify(token);
       if (!accessToken) return { refused: 'unknown to the verifier', detail: 'the TokenVerifier returned null' };
       // A verifier may hand back a token it did not check the expiry of (docs/auth.md: refused like an expired JWT).
-      const { expiresAt } = accessToken;
+      const { expiresAt } = accessToken as { expiresAt?: unknown };
+      // Not a number (NaN from a date that did not parse, a string, null): the expiry is unknown, so the token is refused.
+      if (expiresAt !== undefined && (typeof expiresAt !== 'number' || Number.isNaN(expiresAt))) {
+        return { refused: 'invalid token', detail: `the TokenVerifier returned expiresAt ${String(expiresAt)}, not a number of seconds` };
+      }
       if (expiresAt !== undefined && expiresAt * 1000 <= Date.now()) return { refused: 'expired', detail: `expired at ${new Date(expiresAt * 1000).toISOString()}` };
       return { token: accessToken };
     },

@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpOAuthMessages } from '../mcp-oauth.messages.js';
-import { McpOAuthServer } from '../provider/mcp-oauth-server.js';
+import { McpOAuthServer, STORE_RETRY_AFTER_SECONDS } from '../provider/mcp-oauth-server.js';
+import { isStoreOutage } from '../provider/oidc-store-adapter.js';
 import { McpOAuthInteractions } from '../interaction/mcp-oauth-interactions.js';
 import { PAGES_CSS } from '../pages/html.js';
 import { FixedWindowCounter, addressOf } from '../limits/fixed-window-counter.js';
@@ -81,6 +82,13 @@ export class McpOAuthRoutes implements OnModuleInit {
       if (error instanceof RefusedBody && !response.headersSent) {
         response.writeHead(error.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         response.end(JSON.stringify({ error: 'invalid_request', error_description: error.description }));
+        return;
+      }
+      if (isStoreOutage(error) && !response.headersSent) {
+        // A store away (Redis down or hanging) while a sign-in page needed it: 503 and retry, as the endpoints answer.
+        this.logger.warn(`${McpOAuthMessages.storeUnavailable()} (${(error as Error).cause ?? error})`);
+        response.setHeader('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+        this.interactions.message(response, 503, McpOAuthMessages.storeUnavailable());
         return;
       }
       this.logger.error(error);

@@ -4,6 +4,7 @@ import { errors } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import { McpOAuthMessages } from '../mcp-oauth.messages.js';
 import { McpOAuthServer } from '../provider/mcp-oauth-server.js';
+import { guarded } from '../provider/oidc-store-adapter.js';
 import { formBody } from './form-body.js';
 import { CsrfToken } from './csrf-token.js';
 import { consentPage, loginPage, messagePage, type ClientView } from '../pages/interaction-pages.js';
@@ -174,7 +175,7 @@ export class McpOAuthInteractions {
     if (this.server.options.rememberConsent === false) return;
     const resources = Object.fromEntries(Object.entries(grant.resources ?? {}).map(([resource, scope]) => [resource, String(scope).split(' ').filter(Boolean)]));
     const openIdScopes = (grant.openid?.scope ?? '').split(' ').filter(Boolean);
-    await this.server.consents.save({ subject, clientId, resources, openIdScopes, grantedAt: Date.now() });
+    await guarded(() => this.server.consents.save({ subject, clientId, resources, openIdScopes, grantedAt: Date.now() }));
   }
 
   private async clientView(provider: Provider, interaction: Interaction): Promise<ClientView> {

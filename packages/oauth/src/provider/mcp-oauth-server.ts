@@ -15,7 +15,7 @@ import { loopbackRedirectAllowed } from './loopback-redirect.js';
 import { LoopbackMetadataDocuments } from './loopback-metadata-documents.js';
 
 /** Retry-After of a 503 when a store is away (core's MCP servers send their `limits.retryAfterSeconds`, default 5). */
-const STORE_RETRY_AFTER_SECONDS = 5;
+export const STORE_RETRY_AFTER_SECONDS = 5;
 
 /** A scope token (RFC 6749 §3.3): printable ASCII but space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;

@@ -3,7 +3,7 @@ import { errors } from 'oidc-provider';
 import type { McpOAuthModuleOptions } from '../interfaces/mcp-oauth-options.interface.js';
 import type { McpOAuthConsentStore } from '../stores/mcp-oauth-consent-store.js';
 import type { SigningKeys } from './signing-keys.js';
-import { oidcStoreAdapter, type OidcStores } from './oidc-store-adapter.js';
+import { guarded, oidcStoreAdapter, type OidcStores } from './oidc-store-adapter.js';
 import { oidcRoutes } from './oidc-routes.js';
 import { messagePage } from '../pages/interaction-pages.js';
 import { PAGE_HEADERS } from '../pages/html.js';
@@ -36,7 +36,8 @@ function existingGrantLoader(consents: McpOAuthConsentStore, remember: boolean) 
     const grantId = (ctx.oidc.result?.consent as { grantId?: string } | undefined)?.grantId ?? session.grantIdFor(client.clientId);
     const held = grantId ? await provider.Grant.find(grantId) : undefined;
     if (held && held.accountId === session.accountId) return held;
-    const consent = remember ? await consents.find(session.accountId, client.clientId) : undefined;
+    // A consent store away is an outage (503), as the adapter's stores are, not oidc-provider's 500 server_error.
+    const consent = remember ? await guarded(() => consents.find(session.accountId!, client.clientId)) : undefined;
     if (!consent) return undefined;
     const grant = new provider.Grant({ accountId: session.accountId, clientId: client.clientId });
     if (consent.openIdScopes.length) grant.addOIDCScope(consent.openIdScopes.join(' '));

@@ -27,7 +27,7 @@ function uncapped(metadata: McpOAuthClientMetadata): AdapterPayload {
  * (Retry-After is added by the server, see `McpOAuthServer`), as core's MCP servers answer when their stores are
  * away, and the client retries. oidc-provider's own errors (a reuse refused) pass as they are.
  */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -36,6 +36,11 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
     Object.assign(unavailable, { status: 503, statusCode: 503 });
     throw unavailable;
   }
+}
+
+/** Whether an error is a store away (what `guarded` throws), to be answered 503 wherever it surfaces (the sign-in pages too). */
+export function isStoreOutage(error: unknown): boolean {
+  return error instanceof errors.TemporarilyUnavailable;
 }
 
 /**

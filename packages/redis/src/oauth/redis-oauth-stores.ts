@@ -8,7 +8,7 @@ import type {
   McpOAuthUpstreamTokens,
   McpOAuthUpstreamTokenStore,
 } from '@nestmcp/oauth';
-import { oauthKey } from './redis-oauth-keys.js';
+import { oauthKey, ttlMilliseconds } from './redis-oauth-keys.js';
 import { RedisOAuthTokenStore } from './redis-oauth-token-store.js';
 
 /** A JSON value under one key, with an optional TTL. */
@@ -27,7 +27,7 @@ class JsonKeys<T> {
   async set(value: T, ttlSeconds: number | undefined, ...parts: string[]): Promise<void> {
     const key = oauthKey(this.prefix, this.what, ...parts);
     if (ttlSeconds === undefined) await this.redis.set(key, JSON.stringify(value));
-    else await this.redis.set(key, JSON.stringify(value), 'PX', Math.max(1, Math.ceil(ttlSeconds * 1000)));
+    else await this.redis.set(key, JSON.stringify(value), 'PX', ttlMilliseconds(ttlSeconds));
   }
 
   async delete(...parts: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { McpOAuthTokenRecord, McpOAuthTokenStore } from '@nestmcp/oauth';
-import { oauthKey } from './redis-oauth-keys.js';
+import { oauthKey, ttlMilliseconds } from './redis-oauth-keys.js';
 
 /**
  * Saves a record: a hash (`v` the JSON, `c` when it was consumed, `u` / `k` / `g` the keys of its uid index, user
@@ -8,10 +8,10 @@ import { oauthKey } from './redis-oauth-keys.js';
  * lives as long as its longest-lived member (no TTL if a member has none). Atomic, so a reader never sees a record
  * without its indexes.
  * KEYS: record, uid index, user code index, grant set ('' when the record has none).
- * ARGV: JSON, TTL in ms ('' for none), id, consumed ('' when not).
+ * ARGV: JSON, TTL in ms as a string of digits ('' for none), id, consumed ('' when not).
  */
 const SAVE = `
-local ttl = tonumber(ARGV[2])
+local ttl = ARGV[2] ~= '' and ARGV[2] or nil
 local old = redis.call('HMGET', KEYS[1], 'u', 'k')
 for i = 1, 2 do
   if old[i] and old[i] ~= '' and old[i] ~= KEYS[i + 1] then redis.call('DEL', old[i]) end
@@ -33,7 +33,7 @@ if KEYS[4] ~= '' then
   end
   if not ttl then
     redis.call('PERSIST', KEYS[4])
-  elseif current == -2 or (current >= 0 and current < ttl) then
+  elseif current == -2 or (current >= 0 and current < tonumber(ttl)) then
     redis.call('PEXPIRE', KEYS[4], ttl)
   end
 end`;
@@ -92,7 +92,7 @@ export class RedisOAuthTokenStore implements McpOAuthTokenStore {
   async save(kind: string, id: string, record: McpOAuthTokenRecord, ttlSeconds?: number): Promise<void> {
     const index = (name: string, value: unknown) => (typeof value === 'string' ? oauthKey(this.prefix, name, kind, value) : '');
     const grant = typeof record.grantId === 'string' ? oauthKey(this.prefix, 'grant', record.grantId) : '';
-    const ttl = ttlSeconds === undefined ? '' : Math.max(1, Math.ceil(ttlSeconds * 1000));
+    const ttl = ttlSeconds === undefined ? '' : ttlMilliseconds(ttlSeconds);
     const consumed = record.consumed === undefined ? '' : String(record.consumed);
     await this.scripts.save(this.recordKey(kind, id), index('uid', record.uid), index('user-code', record.userCode), grant, JSON.stringify(record), ttl, id, consumed);
   }
