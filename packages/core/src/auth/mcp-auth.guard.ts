@@ -107,7 +107,10 @@ export class McpAuthGuard implements CanActivate {
     setRequestAuth(request, tokenAuth(token, principalOf(token)));
     request.user = token;
     const until = check.acceptedUntil ?? token.expiresAt;
-    if (request.method === 'GET' && until !== undefined && this.endsStreamsAtExpiry()) endAtExpiry(response, until);
+    // Only a session's Streamable HTTP GET stream (it names its session): the client resumes it with Last-Event-ID,
+    // so nothing is lost. The legacy SSE stream is where every answer of its session travels: ending it would lose
+    // the answers of POSTs in flight (sent with newer tokens), so it stays open (docs/auth.md).
+    if (request.method === 'GET' && request.headers['mcp-session-id'] !== undefined && until !== undefined && this.endsStreamsAtExpiry()) endAtExpiry(response, until);
     return true;
   }
 
