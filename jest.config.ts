@@ -23,6 +23,11 @@ const config: Config = {
   // check in disguise: on a loaded 2-core machine, with a cold transform cache or a cold Node 22/24 start, real apps
   // on real ports can pass it. (A global option: Jest ignores it inside `projects`.)
   testTimeout: 30_000,
+  // Always in worker processes, recycled once a worker's heap passes 1 GB after a spec file: Jest's ESM mode keeps
+  // each file's module graph, so one process running all ~110 files (in band: what Jest does with one worker, the
+  // default on 2 cores) ran out of heap on Node 22. Two workers on CI's two cores.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1GB',
   // Builds the workspace once (incremental) for the specs that run a real Node child on what is built.
   globalSetup: '<rootDir>/test/global-setup.mjs',
   projects: [
