@@ -9,6 +9,7 @@ import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import type { McpRestOperation, McpRestOperationMap } from '../interfaces/mcp-rest-tools-options.interface.js';
 import type { McpServerSelector, McpToolOptions } from '../interfaces/mcp-tool-options.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
+import { callerAddress } from '../rest-tools/caller-address.js';
 import { callInProcess } from '../rest-tools/in-process-http.js';
 import { createRestTool, forwardedHeaders, resolveRestCallOptions, type RestSender } from '../rest-tools/rest-tool.js';
 import { isRouteMethod, routeOperation } from '../rest-tools/route-operation.js';
@@ -120,14 +121,16 @@ export class McpRouteToolsExplorer implements OnModuleInit {
     return async (request, caller) => {
       const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
       if (!server) throw new Error(McpMessages.restNoHttpServer(request.target));
+      const address = callerAddress(caller);
       const headers = {
         accept: 'application/json',
         ...forwardedHeaders(caller, call.forwardHeaders),
         ...request.headers,
+        ...address.headers,
         host: caller?.headers.host ?? 'localhost',
       };
       return callInProcess(server, { ...request, headers }, {
-        remoteAddress: caller?.socket?.remoteAddress,
+        caller: address,
         timeoutMs: call.timeoutMs,
         maxResponseBytes: call.maxResponseBytes,
       });

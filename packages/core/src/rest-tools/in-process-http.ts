@@ -3,13 +3,14 @@ import { duplexPair } from 'node:stream';
 import { Server as TlsServer } from 'node:tls';
 import { McpMessages } from '../mcp.messages.js';
 import { runOutsideMcpRequestContext } from '../context/request-context.js';
+import type { CallerAddress } from './caller-address.js';
 import type { RestRequest } from './rest-request.js';
 import type { RestResponse } from './rest-response.js';
 
 /** What an in-process request needs besides the request itself. */
 export interface InProcessCallOptions {
-  /** The caller's address, shown to the app as the connection's remote address (`req.ip`, `request.ip`). */
-  readonly remoteAddress?: string;
+  /** The MCP caller's end of its connection, shown to the app as the in-process connection's (`req.ip`, `req.secure`). */
+  readonly caller: CallerAddress;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
 }
@@ -53,8 +54,12 @@ export function callInProcess(server: Server, rest: RestRequest, options: InProc
     () =>
       new Promise<RestResponse>((resolve, reject) => {
         const [clientSide, serverSide] = duplexPair();
-        Object.defineProperty(serverSide, 'remoteAddress', { value: options.remoteAddress, configurable: true });
-        Object.defineProperty(serverSide, 'remotePort', { value: 0, configurable: true });
+        const { caller } = options;
+        Object.defineProperty(serverSide, 'remoteAddress', { value: caller.remoteAddress, configurable: true });
+        Object.defineProperty(serverSide, 'remotePort', { value: caller.remotePort, configurable: true });
+        Object.defineProperty(serverSide, 'remoteFamily', { value: caller.remoteFamily, configurable: true });
+        // Express's req.secure / req.protocol and Fastify's request.protocol read the socket's `encrypted`.
+        if (caller.encrypted) Object.defineProperty(serverSide, 'encrypted', { value: true, configurable: true });
         let done = false;
         const finish = (error?: Error, response?: RestResponse) => {
           if (done) return;
