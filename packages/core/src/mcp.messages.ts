@@ -198,7 +198,11 @@ export const McpMessages = {
   restTimeout: (ms: number) => `The REST call took longer than ${ms} ms and was abandoned.`,
   restResponseTooLarge: (bytes: number) => `The REST call's response is larger than ${bytes} bytes and was abandoned.`,
   restUnreachable: (base: string, reason: string) => `The REST service at ${base} could not be reached: ${reason}.`,
-  restNoHttpServer: (tool: string) => `Tool "${tool}" calls a route of this app, but the app has no HTTP server (is it initialised?).`,
+  restOtherRoute: (route: string) =>
+    `The request for ${route} was routed by the app to another handler, which is not this tool's route; it was refused there.`,
+  restRouteNotReached: (route: string) =>
+    `The request for ${route} was answered before it reached the route (by middleware or a handler outside Nest's router); that answer is not this tool's result.`,
+  restNoHttpServer: (route: string) => `The tool calls the route ${route} of this app, but the app has no HTTP server (is it initialised?).`,
   restCustomVersioning: (where: string) =>
     `${where} cannot be a tool: the app uses custom versioning, so which request reaches this route is not known. Use URI, header or media-type versioning, or write a tool for it.`,
   restRouteNotController: (name: string) => `McpModule routes.include names ${name}, which is not a controller of this application.`,

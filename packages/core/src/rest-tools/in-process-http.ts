@@ -6,11 +6,16 @@ import { runOutsideMcpRequestContext } from '../context/request-context.js';
 import type { CallerAddress } from './caller-address.js';
 import type { RestRequest } from './rest-request.js';
 import type { RestResponse } from './rest-response.js';
+import { expectRoute, type RouteTarget } from './route-target.js';
 
 /** What an in-process request needs besides the request itself. */
 export interface InProcessCallOptions {
   /** The MCP caller's end of its connection, shown to the app as the in-process connection's (`req.ip`, `req.secure`). */
   readonly caller: CallerAddress;
+  /** The route the request is for: any other handler Nest routes it to is refused (McpRouteTargetGuard). */
+  readonly target: Omit<RouteTarget, 'verdict'>;
+  /** The route as error texts name it, e.g. `GET /api/notes/{id}` (never the in-process URL). */
+  readonly route: string;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
 }
@@ -55,6 +60,8 @@ export function callInProcess(server: Server, rest: RestRequest, options: InProc
       new Promise<RestResponse>((resolve, reject) => {
         const [clientSide, serverSide] = duplexPair();
         const { caller } = options;
+        const target: RouteTarget = { ...options.target };
+        expectRoute(serverSide, target);
         Object.defineProperty(serverSide, 'remoteAddress', { value: caller.remoteAddress, configurable: true });
         Object.defineProperty(serverSide, 'remotePort', { value: caller.remotePort, configurable: true });
         Object.defineProperty(serverSide, 'remoteFamily', { value: caller.remoteFamily, configurable: true });
@@ -94,8 +101,13 @@ export function callInProcess(server: Server, rest: RestRequest, options: InProc
             chunks.push(chunk);
           });
           incoming.on('end', () => {
-            const contentType = incoming.headers['content-type'];
-            finish(undefined, { status: incoming.statusCode ?? 500, contentType, body: Buffer.concat(chunks) });
+            const status = incoming.statusCode ?? 500;
+            // Routed to another handler: refused there, and what the app answered for it is not the tool's result.
+            if (target.verdict === 'other') return finish(new RestCallError(McpMessages.restOtherRoute(options.route)));
+            // Answered before any route's guards ran (middleware, a handler outside Nest's router): a refusal (4xx,
+            // 5xx) is passed on as the route's would be, anything else is not the route's answer.
+            if (target.verdict === undefined && status < 400) return finish(new RestCallError(McpMessages.restRouteNotReached(options.route)));
+            finish(undefined, { status, contentType: incoming.headers['content-type'], body: Buffer.concat(chunks) });
           });
           incoming.on('error', (error) => finish(new RestCallError(error.message)));
         });
