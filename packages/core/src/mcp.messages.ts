@@ -202,6 +202,9 @@ export const McpMessages = {
     `The request for ${route} was routed by the app to another handler, which is not this tool's route; it was refused there.`,
   restRouteNotReached: (route: string) =>
     `The request for ${route} was answered before it reached the route (by middleware or a handler outside Nest's router); that answer is not this tool's result.`,
+  restRequestTooLarge: (route: string, bytes: number, limit: number) =>
+    `The request for ${route} would have ${bytes} bytes of request line and headers, more than the ${limit} the server accepts; give shorter path or query arguments.`,
+  restNoResponse: (route: string) => `The app closed the connection of the request for ${route} without a whole answer.`,
   restNoHttpServer: (route: string) => `The tool calls the route ${route} of this app, but the app has no HTTP server (is it initialised?).`,
   restCustomVersioning: (where: string) =>
     `${where} cannot be a tool: the app uses custom versioning, so which request reaches this route is not known. Use URI, header or media-type versioning, or write a tool for it.`,
