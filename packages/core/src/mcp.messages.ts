@@ -210,6 +210,9 @@ export const McpMessages = {
     `${where} cannot be a tool: the app uses custom versioning, so which request reaches this route is not known. Use URI, header or media-type versioning, or write a tool for it.`,
   restRouteNotController: (name: string) => `McpModule routes.include names ${name}, which is not a controller of this application.`,
   openApiInvalid: (detail: string) => `fromOpenApi(): ${detail}`,
-  openApiBadBaseUrl: (baseUrl: string) => `fromOpenApi(): baseUrl "${baseUrl}" must be an absolute http(s) URL.`,
+  openApiBadBaseUrl: (baseUrl: string) => `fromOpenApi(): baseUrl "${baseUrl}" must be an absolute http(s) URL without credentials, query or fragment.`,
+  openApiBadPath: (path: string, source: string, problem: string) =>
+    `fromOpenApi(): the path "${path}" of ${source} ${problem} (it is appended to baseUrl, and credentials go with it).`,
+  openApiUrlEscapes: (route: string) => `The request for ${route} would leave the service's baseUrl and was not sent.`,
   openApiRefNotFound: (ref: string) => `fromOpenApi(): $ref "${ref}" points to nothing in the document (only local "#/..." references are followed).`,
 } as const;

@@ -4,6 +4,8 @@ import type { RestArgumentPlan } from './rest-tool-input.js';
 /** A REST request built from a tool's arguments: what to send, before headers the caller forwards. */
 export interface RestRequest {
   readonly method: string;
+  /** The operation as error texts name it: method and path template, e.g. `GET /pets/{petId}` (never a URL). */
+  readonly route: string;
   /** Path and query string, e.g. `/api/notes/7?full=true`. */
   readonly target: string;
   readonly headers: Record<string, string>;
@@ -73,5 +75,5 @@ export function buildRestRequest(method: string, pathTemplate: string, plan: Res
     body = JSON.stringify(Object.fromEntries(Object.entries(args).filter(([key]) => !taken.has(key))));
   }
   if (body !== undefined) headers['content-type'] = 'application/json';
-  return { method, target: search ? `${path}?${search}` : path, headers, body };
+  return { method, route: `${method} ${pathTemplate}`, target: search ? `${path}?${search}` : path, headers, body };
 }
