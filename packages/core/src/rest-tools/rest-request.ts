@@ -12,6 +12,11 @@ export interface RestRequest {
   readonly body?: string;
 }
 
+/** An argument the caller gave: an own property (`args.constructor` is Object.prototype's when none was given). */
+function own(args: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(args, name) ? args[name] : undefined;
+}
+
 /** A tool's arguments that cannot make a request; its message is the tool error's text. */
 export class RestArgumentError extends Error {}
 
@@ -41,7 +46,7 @@ export function buildRestRequest(method: string, pathTemplate: string, plan: Res
   const query = new URLSearchParams();
   const headers: Record<string, string> = {};
   for (const parameter of plan.parameters) {
-    const value = args[parameter.argument];
+    const value = own(args, parameter.argument);
     if (value === undefined || value === null) {
       if (parameter.required) throw new RestArgumentError(McpMessages.restArgumentMissing(parameter.argument));
       continue;
@@ -66,7 +71,7 @@ export function buildRestRequest(method: string, pathTemplate: string, plan: Res
   const search = query.toString();
   let body: string | undefined;
   if (plan.body?.mode === 'nested') {
-    const value = args[plan.body.argument];
+    const value = own(args, plan.body.argument);
     if (value !== undefined) body = JSON.stringify(value);
   } else if (plan.body?.mode === 'flat') {
     const taken = new Set(plan.parameters.map((parameter) => parameter.argument));

@@ -38,14 +38,17 @@ function isObjectSchema(schema: JsonSchemaObject, defs: Readonly<Record<string, 
  *    body that is not an object, the whole body is the argument `body` (`body_` if a parameter took `body`).
  */
 export function restToolInput(operation: McpRestOperation): { schema: JsonSchemaObject; plan: RestArgumentPlan } {
-  const properties: Record<string, JsonSchemaObject> = {};
+  // Without a prototype, and asked with Object.hasOwn: an argument named `constructor`, `toString` or `__proto__` is
+  // a name like any other (with `in` on a plain object it collided with Object.prototype's, or set the prototype).
+  const properties: Record<string, JsonSchemaObject> = Object.create(null) as Record<string, JsonSchemaObject>;
+  const taken = (name: string) => Object.hasOwn(properties, name);
   const required: string[] = [];
   const parameters: RestArgument[] = [];
   const order: McpRestParameterLocation[] = ['path', 'query', 'header'];
   for (const location of order) {
     for (const parameter of operation.parameters.filter((candidate) => candidate.in === location)) {
       let argument = parameter.name;
-      while (argument in properties) argument = `${argument}${SUFFIX[location] || '_'}`;
+      while (taken(argument)) argument = `${argument}${SUFFIX[location] || '_'}`;
       const isRequired = location === 'path' || parameter.required;
       properties[argument] = { ...parameter.schema, ...(parameter.description && { description: parameter.description }) };
       if (isRequired) required.push(argument);
@@ -56,14 +59,14 @@ export function restToolInput(operation: McpRestOperation): { schema: JsonSchema
   if (operation.body) {
     const objectSchema = isObjectSchema(operation.body.schema, operation.$defs);
     const bodyProperties = objectSchema ? (objectSchema.properties as Record<string, JsonSchemaObject>) : undefined;
-    const collides = !bodyProperties || Object.keys(bodyProperties).some((name) => name in properties);
+    const collides = !bodyProperties || Object.keys(bodyProperties).some(taken);
     if (objectSchema && bodyProperties && !collides) {
-      Object.assign(properties, bodyProperties);
+      for (const [name, schema] of Object.entries(bodyProperties)) properties[name] = schema;
       if (operation.body.required !== false) required.push(...((objectSchema.required as string[] | undefined) ?? []));
       body = { mode: 'flat', properties: Object.keys(bodyProperties) };
     } else {
       let argument = 'body';
-      while (argument in properties) argument = `${argument}_`;
+      while (taken(argument)) argument = `${argument}_`;
       properties[argument] = operation.body.schema;
       if (operation.body.required) required.push(argument);
       body = { mode: 'nested', argument };
