@@ -125,8 +125,9 @@ export class McpRouteToolsExplorer implements OnModuleInit {
       const host = routeHost(served, caller?.headers.host);
       const headers: Record<string, string> = {
         accept: 'application/json',
-        ...forwardedHeaders(caller, call.forwardHeaders),
+        // Header arguments first: the caller's forwarded headers (its credentials, its tenant) win over them.
         ...request.headers,
+        ...forwardedHeaders(caller, call.forwardHeaders),
         ...address.headers,
         ...served.headers,
         host: host.host,

@@ -46,7 +46,10 @@ export function openApiSender(options: McpOpenApiOptions): RestSender {
       throw new RestCallError((error as Error).message);
     }
     const fixed = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
-    const headers = { accept: 'application/json', ...forwardedHeaders(caller, call.forwardHeaders), ...fixed, ...request.headers };
+    // The request's own (header arguments, content type) first: forwarded and configured credentials win over them.
+    // Configured names lower-cased, so `X-Api-Key` replaces an `x-api-key` argument instead of joining it.
+    const configured = Object.fromEntries(Object.entries(fixed).map(([name, value]) => [name.toLowerCase(), value]));
+    const headers = { accept: 'application/json', ...request.headers, ...forwardedHeaders(caller, call.forwardHeaders), ...configured };
     const signal = AbortSignal.timeout(call.timeoutMs);
     try {
       const response = await fetch(url, { method: request.method, headers, body: request.body, redirect: 'manual', signal });

@@ -19,6 +19,19 @@ export interface RestArgumentPlan {
   readonly body?: { readonly mode: 'flat'; readonly properties: readonly string[] } | { readonly mode: 'nested'; readonly argument: string };
 }
 
+/**
+ * Header parameters that are never arguments (matched case-insensitively): credentials, which the call forwards or is
+ * configured with; what the request's framing, content and routing depend on; the caller's address, which the call
+ * carries as received; and method overrides, which would turn the request into another route's. A route's
+ * `@ApiHeader({ name: 'Authorization' })` documents its REST callers' token, not a tool argument.
+ */
+export const RESERVED_HEADER_PARAMETERS: ReadonlySet<string> = new Set([
+  'authorization', 'proxy-authorization', 'cookie', 'host', 'accept', 'content-type', 'content-length', 'content-encoding',
+  'transfer-encoding', 'connection', 'keep-alive', 'te', 'trailer', 'upgrade', 'expect',
+  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip',
+  'x-http-method-override', 'x-http-method', 'x-method-override',
+]);
+
 const SUFFIX: Record<McpRestParameterLocation, string> = { path: '', query: '_query', header: '_header' };
 
 function isObjectSchema(schema: JsonSchemaObject, defs: Readonly<Record<string, JsonSchemaObject>> | undefined): JsonSchemaObject | undefined {
@@ -47,6 +60,7 @@ export function restToolInput(operation: McpRestOperation): { schema: JsonSchema
   const order: McpRestParameterLocation[] = ['path', 'query', 'header'];
   for (const location of order) {
     for (const parameter of operation.parameters.filter((candidate) => candidate.in === location)) {
+      if (location === 'header' && RESERVED_HEADER_PARAMETERS.has(parameter.name.toLowerCase())) continue;
       let argument = parameter.name;
       while (taken(argument)) argument = `${argument}${SUFFIX[location] || '_'}`;
       const isRequired = location === 'path' || parameter.required;
