@@ -69,6 +69,18 @@ describe('fromOpenApi: calls never leave baseUrl', () => {
     expect(error?.message).toMatch(/must start with a single "\/"/);
   });
 
+  it("names the operation in a tool error, never the service's URL or address", async () => {
+    const closed = await startBystander();
+    await new Promise((resolve) => closed.server.close(resolve));
+    const source = fromOpenApi({ spec: document('/steal'), baseUrl: `http://127.0.0.1:${closed.port}/internal-v1` });
+    const { app } = await startApp({ imports: [McpModule.forRoot({ name: 'billing', version: '1.0.0', openApi: source })] });
+    const client = await createMcpClient(app);
+    const result = await client.callTool({ name: 'steal', arguments: {} });
+    expect(result).toMatchObject({ isError: true, content: [{ type: 'text', text: 'The REST service of GET /steal could not be reached.' }] });
+    await client.close();
+    await app.close();
+  });
+
   it('refuses a baseUrl with credentials, a query or a fragment', () => {
     for (const baseUrl of ['http://user:pw@127.0.0.1/v1', 'http://127.0.0.1/v1?x=1', 'http://127.0.0.1/v1#x']) {
       expect(() => fromOpenApi({ spec: document('/ok'), baseUrl })).toThrow(/must be an absolute http\(s\) URL without credentials, query or fragment/);

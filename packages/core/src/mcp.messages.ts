@@ -197,7 +197,8 @@ export const McpMessages = {
   restNotJson: (status: number) => `The REST call answered ${status} without a JSON body, but this tool declares a JSON result.`,
   restTimeout: (ms: number) => `The REST call took longer than ${ms} ms and was abandoned.`,
   restResponseTooLarge: (bytes: number) => `The REST call's response is larger than ${bytes} bytes and was abandoned.`,
-  restUnreachable: (base: string, reason: string) => `The REST service at ${base} could not be reached: ${reason}.`,
+  restUnreachable: (route: string) => `The REST service of ${route} could not be reached.`,
+  restUnreachableLog: (route: string, base: string, reason: string) => `REST tool call ${route}: the service at ${base} could not be reached: ${reason}`,
   restOtherRoute: (route: string) =>
     `The request for ${route} was routed by the app to another handler, which is not this tool's route; it was refused there.`,
   restRouteNotReached: (route: string) =>

@@ -1,8 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { McpMessages } from '../mcp.messages.js';
 import type { McpOpenApiOptions } from '../interfaces/mcp-rest-tools-options.interface.js';
 import { RestCallError } from './in-process-http.js';
 import { openApiCallUrl, parseOpenApiBaseUrl } from './openapi-url.js';
 import { forwardedHeaders, resolveRestCallOptions, type RestSender } from './rest-tool.js';
+
+const logger = new Logger('McpRestTools');
 
 /** Reads a response body up to `max` bytes; past that it cancels the stream and throws. */
 async function readCapped(response: Response, max: number): Promise<Buffer> {
@@ -58,7 +61,10 @@ export function openApiSender(options: McpOpenApiOptions): RestSender {
     } catch (error) {
       if (error instanceof RestCallError) throw error;
       if (signal.aborted) throw new RestCallError(McpMessages.restTimeout(call.timeoutMs));
-      throw new RestCallError(McpMessages.restUnreachable(base.href, error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error)));
+      // The service's URL and the network error stay in the log: the tool caller reads the operation only.
+      const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      logger.warn(McpMessages.restUnreachableLog(request.route, base.href, reason));
+      throw new RestCallError(McpMessages.restUnreachable(request.route));
     }
   };
 }
