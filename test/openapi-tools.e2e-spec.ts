@@ -127,7 +127,7 @@ describe('tools from an OpenAPI document (fromOpenApi)', () => {
   it('refuses a document it cannot use, at start-up, with a clear error', () => {
     expect(() => fromOpenApi({ spec: { swagger: '2.0', paths: {} }, baseUrl: petstore.base })).toThrow('fromOpenApi(): the document must be OpenAPI 3.x');
     expect(() => fromOpenApi({ spec: '{not json', baseUrl: petstore.base })).toThrow('fromOpenApi(): the document is not valid JSON');
-    expect(() => fromOpenApi({ spec: petstoreDocument, baseUrl: 'file:///etc' })).toThrow('fromOpenApi(): baseUrl "file:///etc" must be an absolute http(s) URL.');
+    expect(() => fromOpenApi({ spec: petstoreDocument, baseUrl: 'file:///etc' })).toThrow('fromOpenApi(): baseUrl "file:///etc" must be an absolute http(s) URL without credentials, query or fragment.');
     const remote = { openapi: '3.0.3', paths: { '/a': { get: { parameters: [{ $ref: 'https://example.com/p.json#/x' }], responses: {} } } } };
     expect(() => fromOpenApi({ spec: remote, baseUrl: petstore.base })).toThrow('only local "#/..." references are followed');
     // An operation whose body is not JSON is not made a tool.

@@ -200,13 +200,24 @@ export const McpMessages = {
   restNotJson: (status: number) => `The REST call answered ${status} without a JSON body, but this tool declares a JSON result.`,
   restTimeout: (ms: number) => `The REST call took longer than ${ms} ms and was abandoned.`,
   restResponseTooLarge: (bytes: number) => `The REST call's response is larger than ${bytes} bytes and was abandoned.`,
-  restUnreachable: (base: string, reason: string) => `The REST service at ${base} could not be reached: ${reason}.`,
-  restNoHttpServer: (tool: string) => `Tool "${tool}" calls a route of this app, but the app has no HTTP server (is it initialised?).`,
+  restUnreachable: (route: string) => `The REST service of ${route} could not be reached.`,
+  restUnreachableLog: (route: string, base: string, reason: string) => `REST tool call ${route}: the service at ${base} could not be reached: ${reason}`,
+  restOtherRoute: (route: string) =>
+    `The request for ${route} was routed by the app to another handler, which is not this tool's route; it was refused there.`,
+  restRouteNotReached: (route: string) =>
+    `The request for ${route} was answered before it reached the route (by middleware or a handler outside Nest's router); that answer is not this tool's result.`,
+  restRequestTooLarge: (route: string, bytes: number, limit: number) =>
+    `The request for ${route} would have ${bytes} bytes of request line and headers, more than the ${limit} the server accepts; give shorter path or query arguments.`,
+  restNoResponse: (route: string) => `The app closed the connection of the request for ${route} without a whole answer.`,
+  restNoHttpServer: (route: string) => `The tool calls the route ${route} of this app, but the app has no HTTP server (is it initialised?).`,
   restCustomVersioning: (where: string) =>
     `${where} cannot be a tool: the app uses custom versioning, so which request reaches this route is not known. Use URI, header or media-type versioning, or write a tool for it.`,
   restRouteNotController: (name: string) => `McpModule routes.include names ${name}, which is not a controller of this application.`,
   openApiInvalid: (detail: string) => `fromOpenApi(): ${detail}`,
-  openApiBadBaseUrl: (baseUrl: string) => `fromOpenApi(): baseUrl "${baseUrl}" must be an absolute http(s) URL.`,
+  openApiBadBaseUrl: (baseUrl: string) => `fromOpenApi(): baseUrl "${baseUrl}" must be an absolute http(s) URL without credentials, query or fragment.`,
+  openApiBadPath: (path: string, source: string, problem: string) =>
+    `fromOpenApi(): the path "${path}" of ${source} ${problem} (it is appended to baseUrl, and credentials go with it).`,
+  openApiUrlEscapes: (route: string) => `The request for ${route} would leave the service's baseUrl and was not sent.`,
   sharedProtocolStateWritten: (field: string) =>
     `The MCP SDK wrote to Server.${field}, which this module shares between sessions as an empty, unwritten table; this SDK version needs a change in execution/protocol-server-state.ts.`,
   openApiRefNotFound: (ref: string) => `fromOpenApi(): $ref "${ref}" points to nothing in the document (only local "#/..." references are followed).`,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type NestModule, type Provider } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { McpHttpRequestModule } from './context/mcp-http-request.module.js';
 import { McpConfigurableModule, MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
 import { McpMessages } from './mcp.messages.js';
@@ -7,6 +7,7 @@ import type { McpModuleAsyncOptions, McpModuleOptions, McpTransportsOptions } fr
 import type { McpHealthOptions } from './interfaces/mcp-limits.interface.js';
 import { McpExplorer } from './discovery/mcp.explorer.js';
 import { McpRouteToolsExplorer } from './discovery/mcp-route-tools.explorer.js';
+import { McpRouteTargetGuard } from './rest-tools/route-target.guard.js';
 import { McpMetadataAccessor } from './discovery/mcp-metadata.accessor.js';
 import { McpRegistry } from './registry/mcp-registry.js';
 import { McpDispatcher } from './execution/mcp-dispatcher.js';
@@ -60,6 +61,8 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     McpExplorer,
     // Tools from the app's routes and from OpenAPI documents (none unless asked for)
     McpRouteToolsExplorer,
+    // A route tool's in-process request reaches its own route's handler and no other (lets every other request by)
+    { provide: APP_GUARD, useClass: McpRouteTargetGuard },
     // The core of operations and each revision's glue
     McpOperations,
     McpDispatcher,

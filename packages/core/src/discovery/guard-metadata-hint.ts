@@ -1,6 +1,7 @@
 import type { ApplicationConfig } from '@nestjs/core';
 import { McpMessages } from '../mcp.messages.js';
 import { mcpGlobalEnhancers, type McpInheritedEnhancers } from '../execution/mcp-global-enhancers.js';
+import { McpRouteTargetGuard } from '../rest-tools/route-target.guard.js';
 
 /** An MCP method as discovery found it: the item it serves, the method and its class. */
 export interface DiscoveredMcpHandler {
@@ -41,7 +42,8 @@ export function guardMetadataHint(
 ): string | undefined {
   if (inherit !== undefined) return undefined;
   const applied = guardNames(mcpGlobalEnhancers(config));
-  const skipped = [...guardNames(config)].filter((type) => !applied.has(type));
+  // McpRouteTargetGuard is McpModule's own, for route tools' in-process requests only: not the app's, nothing to say.
+  const skipped = [...guardNames(config)].filter((type) => !applied.has(type) && type !== McpRouteTargetGuard);
   if (!skipped.length) return undefined;
   const items = handlers.flatMap(({ item, source, method, type }) => {
     const keys = [...new Set([...guardReadableKeys(method), ...guardReadableKeys(type)])];

@@ -9,11 +9,12 @@ import type { McpModuleOptions } from '../interfaces/mcp-options.interface.js';
 import type { McpRestOperation, McpRestOperationMap } from '../interfaces/mcp-rest-tools-options.interface.js';
 import type { McpServerSelector, McpToolOptions } from '../interfaces/mcp-tool-options.interface.js';
 import { McpRegistry } from '../registry/mcp-registry.js';
+import { callerAddress } from '../rest-tools/caller-address.js';
 import { callInProcess } from '../rest-tools/in-process-http.js';
 import { createRestTool, forwardedHeaders, resolveRestCallOptions, type RestSender } from '../rest-tools/rest-tool.js';
 import { isRouteMethod, routeOperation } from '../rest-tools/route-operation.js';
 import { SWAGGER } from '../rest-tools/dto-rest-schema.js';
-import { servedRoute } from '../rest-tools/served-route.js';
+import { routeHost, servedRoute, type ServedRoute } from '../rest-tools/served-route.js';
 import { openApiSender } from '../rest-tools/openapi-sender.js';
 import { McpMetadataAccessor } from './mcp-metadata.accessor.js';
 
@@ -53,7 +54,6 @@ export class McpRouteToolsExplorer implements OnModuleInit {
     for (const controller of included) {
       if (!known.has(controller as Type<unknown>)) throw new Error(McpMessages.restRouteNotController((controller as Type<unknown>).name ?? String(controller)));
     }
-    let send: RestSender | undefined;
     for (const wrapper of controllers) {
       const metatype = wrapper.metatype as Type<unknown> | undefined;
       if (!metatype?.prototype) continue;
@@ -63,8 +63,7 @@ export class McpRouteToolsExplorer implements OnModuleInit {
         if (!isRouteMethod(method)) continue;
         const tool = this.accessor.getTool(method);
         if (tool ? !this.selects(tool.server) : !whole || Reflect.getMetadata(SWAGGER.excludeEndpoint, method)?.disable) continue;
-        send ??= this.inProcessSender();
-        this.registerRoute(wrapper, metatype, methodName, method, tool, send);
+        this.registerRoute(wrapper, metatype, methodName, method, tool);
       }
     }
   }
@@ -75,15 +74,14 @@ export class McpRouteToolsExplorer implements OnModuleInit {
     methodName: string,
     method: (...args: unknown[]) => unknown,
     tool: McpToolOptions | undefined,
-    send: RestSender,
   ): void {
     const requestMethod = Reflect.getMetadata(METHOD_METADATA, method) as RequestMethod;
     const where = `${controller.name}.${methodName}`;
     const served = servedRoute(this.config, this.modules.applicationId, controller, wrapper.host?.metatype as Type<unknown> | undefined, method, requestMethod, where);
     const operation = routeOperation({ controller, methodName, method, requestMethod, servedPath: served.path, tool });
     const scopes = [...(tool?.scopes ?? []), ...this.accessor.getScopes(method, controller)];
-    const versioned: RestSender = (request, caller) => send({ ...request, headers: { ...request.headers, ...served.headers } }, caller);
-    this.register(operation, versioned, { scopes, public: this.accessor.isPublic(method, controller), tool }, this.options.routes?.map);
+    const send = this.inProcessSender(served, { controller, handler: method }, `${operation.method} ${operation.path}`);
+    this.register(operation, send, { scopes, public: this.accessor.isPublic(method, controller), tool }, this.options.routes?.map);
   }
 
   private register(
@@ -114,20 +112,33 @@ export class McpRouteToolsExplorer implements OnModuleInit {
     );
   }
 
-  /** Calls into this app's own HTTP server, with the caller's forwarded headers and address (docs/rest-as-tools.md). */
-  private inProcessSender(): RestSender {
+  /**
+   * Calls one route in this app's own HTTP server, with the caller's forwarded headers and address, the route's
+   * version headers and host, and only to that route's handler (docs/rest-as-tools.md).
+   */
+  private inProcessSender(served: ServedRoute, target: { controller: object; handler: object }, route: string): RestSender {
     const call = resolveRestCallOptions(this.options.routes, this.options.auth !== undefined);
     return async (request, caller) => {
       const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-      if (!server) throw new Error(McpMessages.restNoHttpServer(request.target));
-      const headers = {
+      if (!server) throw new Error(McpMessages.restNoHttpServer(route));
+      const address = callerAddress(caller);
+      const host = routeHost(served, caller?.headers.host);
+      const headers: Record<string, string> = {
         accept: 'application/json',
-        ...forwardedHeaders(caller, call.forwardHeaders),
+        // Header arguments first: the caller's forwarded headers (its credentials, its tenant) win over them.
         ...request.headers,
-        host: caller?.headers.host ?? 'localhost',
+        ...forwardedHeaders(caller, call.forwardHeaders),
+        ...address.headers,
+        ...served.headers,
+        host: host.host,
       };
+      // A host-bound route gets its own host; a proxy's X-Forwarded-Host (which req.hostname prefers behind trust
+      // proxy) would name the MCP endpoint's.
+      if (host.fixed) delete headers['x-forwarded-host'];
       return callInProcess(server, { ...request, headers }, {
-        remoteAddress: caller?.socket?.remoteAddress,
+        caller: address,
+        target,
+        route,
         timeoutMs: call.timeoutMs,
         maxResponseBytes: call.maxResponseBytes,
       });

@@ -76,7 +76,7 @@ export function typeSchema(declared: unknown, options: { isArray?: boolean; enum
 
 /** Adds a DTO's schema to `defs` (once; a DTO that refers to itself is fine) and gives its name there. */
 export function dtoDefinition(dto: Type<object>, defs: Defs): string {
-  if (!(dto.name in defs)) {
+  if (!Object.hasOwn(defs, dto.name)) {
     defs[dto.name] = { type: 'object' }; // placeholder against cycles
     defs[dto.name] = dtoRestSchema(dto, defs);
   }
@@ -92,8 +92,8 @@ export function dtoDefinition(dto: Type<object>, defs: Defs): string {
 export function dtoRestSchema(dto: Type<object>, defs: Defs): JsonSchemaObject {
   const validated = dtoToJsonSchema(dto);
   const { $defs: nested, ...root } = validated as JsonSchemaObject & { $defs?: Defs };
-  for (const [name, schema] of Object.entries(nested ?? {})) if (!(name in defs)) defs[name] = schema;
-  const properties: Record<string, JsonSchemaObject> = { ...((root.properties as Record<string, JsonSchemaObject> | undefined) ?? {}) };
+  for (const [name, schema] of Object.entries(nested ?? {})) if (!Object.hasOwn(defs, name)) defs[name] = schema;
+  const properties = Object.assign(Object.create(null) as Record<string, JsonSchemaObject>, root.properties as Record<string, JsonSchemaObject> | undefined);
   const required = new Set((root.required as string[] | undefined) ?? []);
   const documented = (Reflect.getMetadata(SWAGGER.propertyNames, dto.prototype) as string[] | undefined) ?? [];
   for (const key of documented) {

@@ -1,6 +1,7 @@
 import { McpMessages } from '../mcp.messages.js';
 import type { McpOpenApiOptions, McpOpenApiSource, McpRestOperation } from '../interfaces/mcp-rest-tools-options.interface.js';
 import { openApiOperations, parseOpenApiDocument } from './openapi-operations.js';
+import { openApiPathProblem, parseOpenApiBaseUrl } from './openapi-url.js';
 
 /**
  * Tools from an OpenAPI 3.x document, for a REST service that is not this app (docs/rest-as-tools.md):
@@ -17,16 +18,15 @@ import { openApiOperations, parseOpenApiDocument } from './openapi-operations.js
  * Calls go over HTTP with Node's fetch (undici).
  */
 export function fromOpenApi(options: McpOpenApiOptions): McpOpenApiSource {
-  let base: URL;
-  try {
-    base = new URL(options.baseUrl);
-  } catch {
-    throw new Error(McpMessages.openApiBadBaseUrl(String(options.baseUrl)));
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(McpMessages.openApiBadBaseUrl(options.baseUrl));
+  parseOpenApiBaseUrl(options.baseUrl);
   const document = parseOpenApiDocument(options.spec);
   const operations = openApiOperations(document, options)
     .map((operation) => (options.map ? options.map(operation) : operation))
     .filter((operation): operation is McpRestOperation => operation !== false);
+  // After `map`, which may change a path too.
+  for (const operation of operations) {
+    const problem = openApiPathProblem(operation.path);
+    if (problem) throw new Error(McpMessages.openApiBadPath(operation.path, operation.source, problem));
+  }
   return { options, operations };
 }

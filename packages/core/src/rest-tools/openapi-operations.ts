@@ -61,7 +61,7 @@ class LocalRefs {
       const ref = value.$ref;
       if (ref.startsWith(SCHEMA_REF)) {
         const name = safeName(decodeURIComponent(ref.slice(SCHEMA_REF.length)));
-        if (!(name in defs)) {
+        if (!Object.hasOwn(defs, name)) {
           defs[name] = {}; // placeholder against cycles
           defs[name] = this.schema(this.pointer(ref), defs);
         }
@@ -70,6 +70,7 @@ class LocalRefs {
       if (inlining.has(ref)) throw new Error(McpMessages.openApiInvalid(`$ref "${ref}" refers to itself`));
       return this.schema(this.pointer(ref), defs, new Set([...inlining, ref]));
     }
+    // Object.fromEntries defines own properties: a `__proto__` key (a property named so) stays a key.
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.schema(child, defs, inlining)]));
   }
 }
@@ -117,7 +118,7 @@ export function openApiOperations(document: Json, options: McpOpenApiOptions): M
       if (options.tags && !tags.some((tag) => options.tags!.includes(tag))) continue;
       if (options.operationIds && (!operationId || !options.operationIds.includes(operationId))) continue;
 
-      const defs: Record<string, JsonSchemaObject> = {};
+      const defs = Object.create(null) as Record<string, JsonSchemaObject>;
       const parameters = new Map<string, McpRestParameter>();
       for (const raw of [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(operation.parameters) ? operation.parameters : [])]) {
         const parameter = refs.deref(raw);

@@ -1,7 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { McpMessages } from '../mcp.messages.js';
 import type { McpOpenApiOptions } from '../interfaces/mcp-rest-tools-options.interface.js';
 import { RestCallError } from './in-process-http.js';
+import { openApiCallUrl, parseOpenApiBaseUrl } from './openapi-url.js';
 import { forwardedHeaders, resolveRestCallOptions, type RestSender } from './rest-tool.js';
+
+const logger = new Logger('McpRestTools');
 
 /** Reads a response body up to `max` bytes; past that it cancels the stream and throws. */
 async function readCapped(response: Response, max: number): Promise<Buffer> {
@@ -36,19 +40,31 @@ async function readCapped(response: Response, max: number): Promise<Buffer> {
  */
 export function openApiSender(options: McpOpenApiOptions): RestSender {
   const call = resolveRestCallOptions(options, false);
-  const base = options.baseUrl.replace(/\/+$/, '');
+  const base = parseOpenApiBaseUrl(options.baseUrl);
   return async (request, caller) => {
+    let url: URL;
+    try {
+      url = openApiCallUrl(base, request.target, request.route);
+    } catch (error) {
+      throw new RestCallError((error as Error).message);
+    }
     const fixed = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
-    const headers = { accept: 'application/json', ...forwardedHeaders(caller, call.forwardHeaders), ...fixed, ...request.headers };
+    // The request's own (header arguments, content type) first: forwarded and configured credentials win over them.
+    // Configured names lower-cased, so `X-Api-Key` replaces an `x-api-key` argument instead of joining it.
+    const configured = Object.fromEntries(Object.entries(fixed).map(([name, value]) => [name.toLowerCase(), value]));
+    const headers = { accept: 'application/json', ...request.headers, ...forwardedHeaders(caller, call.forwardHeaders), ...configured };
     const signal = AbortSignal.timeout(call.timeoutMs);
     try {
-      const response = await fetch(`${base}${request.target}`, { method: request.method, headers, body: request.body, redirect: 'manual', signal });
+      const response = await fetch(url, { method: request.method, headers, body: request.body, redirect: 'manual', signal });
       const body = await readCapped(response, call.maxResponseBytes);
       return { status: response.status, contentType: response.headers.get('content-type') ?? undefined, body };
     } catch (error) {
       if (error instanceof RestCallError) throw error;
       if (signal.aborted) throw new RestCallError(McpMessages.restTimeout(call.timeoutMs));
-      throw new RestCallError(McpMessages.restUnreachable(base, error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error)));
+      // The service's URL and the network error stay in the log: the tool caller reads the operation only.
+      const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      logger.warn(McpMessages.restUnreachableLog(request.route, base.href, reason));
+      throw new RestCallError(McpMessages.restUnreachable(request.route));
     }
   };
 }

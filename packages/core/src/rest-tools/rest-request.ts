@@ -4,10 +4,17 @@ import type { RestArgumentPlan } from './rest-tool-input.js';
 /** A REST request built from a tool's arguments: what to send, before headers the caller forwards. */
 export interface RestRequest {
   readonly method: string;
+  /** The operation as error texts name it: method and path template, e.g. `GET /pets/{petId}` (never a URL). */
+  readonly route: string;
   /** Path and query string, e.g. `/api/notes/7?full=true`. */
   readonly target: string;
   readonly headers: Record<string, string>;
   readonly body?: string;
+}
+
+/** An argument the caller gave: an own property (`args.constructor` is Object.prototype's when none was given). */
+function own(args: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(args, name) ? args[name] : undefined;
 }
 
 /** A tool's arguments that cannot make a request; its message is the tool error's text. */
@@ -39,7 +46,7 @@ export function buildRestRequest(method: string, pathTemplate: string, plan: Res
   const query = new URLSearchParams();
   const headers: Record<string, string> = {};
   for (const parameter of plan.parameters) {
-    const value = args[parameter.argument];
+    const value = own(args, parameter.argument);
     if (value === undefined || value === null) {
       if (parameter.required) throw new RestArgumentError(McpMessages.restArgumentMissing(parameter.argument));
       continue;
@@ -64,7 +71,7 @@ export function buildRestRequest(method: string, pathTemplate: string, plan: Res
   const search = query.toString();
   let body: string | undefined;
   if (plan.body?.mode === 'nested') {
-    const value = args[plan.body.argument];
+    const value = own(args, plan.body.argument);
     if (value !== undefined) body = JSON.stringify(value);
   } else if (plan.body?.mode === 'flat') {
     const taken = new Set(plan.parameters.map((parameter) => parameter.argument));
@@ -73,5 +80,5 @@ export function buildRestRequest(method: string, pathTemplate: string, plan: Res
     body = JSON.stringify(Object.fromEntries(Object.entries(args).filter(([key]) => !taken.has(key))));
   }
   if (body !== undefined) headers['content-type'] = 'application/json';
-  return { method, target: search ? `${path}?${search}` : path, headers, body };
+  return { method, route: `${method} ${pathTemplate}`, target: search ? `${path}?${search}` : path, headers, body };
 }

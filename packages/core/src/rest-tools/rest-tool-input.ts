@@ -19,6 +19,19 @@ export interface RestArgumentPlan {
   readonly body?: { readonly mode: 'flat'; readonly properties: readonly string[] } | { readonly mode: 'nested'; readonly argument: string };
 }
 
+/**
+ * Header parameters that are never arguments (matched case-insensitively): credentials, which the call forwards or is
+ * configured with; what the request's framing, content and routing depend on; the caller's address, which the call
+ * carries as received; and method overrides, which would turn the request into another route's. A route's
+ * `@ApiHeader({ name: 'Authorization' })` documents its REST callers' token, not a tool argument.
+ */
+export const RESERVED_HEADER_PARAMETERS: ReadonlySet<string> = new Set([
+  'authorization', 'proxy-authorization', 'cookie', 'host', 'accept', 'content-type', 'content-length', 'content-encoding',
+  'transfer-encoding', 'connection', 'keep-alive', 'te', 'trailer', 'upgrade', 'expect',
+  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip',
+  'x-http-method-override', 'x-http-method', 'x-method-override',
+]);
+
 const SUFFIX: Record<McpRestParameterLocation, string> = { path: '', query: '_query', header: '_header' };
 
 function isObjectSchema(schema: JsonSchemaObject, defs: Readonly<Record<string, JsonSchemaObject>> | undefined): JsonSchemaObject | undefined {
@@ -38,14 +51,18 @@ function isObjectSchema(schema: JsonSchemaObject, defs: Readonly<Record<string, 
  *    body that is not an object, the whole body is the argument `body` (`body_` if a parameter took `body`).
  */
 export function restToolInput(operation: McpRestOperation): { schema: JsonSchemaObject; plan: RestArgumentPlan } {
-  const properties: Record<string, JsonSchemaObject> = {};
+  // Without a prototype, and asked with Object.hasOwn: an argument named `constructor`, `toString` or `__proto__` is
+  // a name like any other (with `in` on a plain object it collided with Object.prototype's, or set the prototype).
+  const properties: Record<string, JsonSchemaObject> = Object.create(null) as Record<string, JsonSchemaObject>;
+  const taken = (name: string) => Object.hasOwn(properties, name);
   const required: string[] = [];
   const parameters: RestArgument[] = [];
   const order: McpRestParameterLocation[] = ['path', 'query', 'header'];
   for (const location of order) {
     for (const parameter of operation.parameters.filter((candidate) => candidate.in === location)) {
+      if (location === 'header' && RESERVED_HEADER_PARAMETERS.has(parameter.name.toLowerCase())) continue;
       let argument = parameter.name;
-      while (argument in properties) argument = `${argument}${SUFFIX[location] || '_'}`;
+      while (taken(argument)) argument = `${argument}${SUFFIX[location] || '_'}`;
       const isRequired = location === 'path' || parameter.required;
       properties[argument] = { ...parameter.schema, ...(parameter.description && { description: parameter.description }) };
       if (isRequired) required.push(argument);
@@ -56,14 +73,14 @@ export function restToolInput(operation: McpRestOperation): { schema: JsonSchema
   if (operation.body) {
     const objectSchema = isObjectSchema(operation.body.schema, operation.$defs);
     const bodyProperties = objectSchema ? (objectSchema.properties as Record<string, JsonSchemaObject>) : undefined;
-    const collides = !bodyProperties || Object.keys(bodyProperties).some((name) => name in properties);
+    const collides = !bodyProperties || Object.keys(bodyProperties).some(taken);
     if (objectSchema && bodyProperties && !collides) {
-      Object.assign(properties, bodyProperties);
+      for (const [name, schema] of Object.entries(bodyProperties)) properties[name] = schema;
       if (operation.body.required !== false) required.push(...((objectSchema.required as string[] | undefined) ?? []));
       body = { mode: 'flat', properties: Object.keys(bodyProperties) };
     } else {
       let argument = 'body';
-      while (argument in properties) argument = `${argument}_`;
+      while (taken(argument)) argument = `${argument}_`;
       properties[argument] = operation.body.schema;
       if (operation.body.required) required.push(argument);
       body = { mode: 'nested', argument };

@@ -93,7 +93,7 @@ function responseSchema(method: object, defs: Defs): JsonSchemaObject | undefine
  * types and DTOs (class-validator and `@ApiProperty()`). `@McpTool({ name, title, description })` wins over both.
  */
 export function routeOperation(route: DiscoveredRoute): McpRestOperation {
-  const defs: Defs = {};
+  const defs = Object.create(null) as Defs;
   const method = route.method as object;
   const operation = (Reflect.getMetadata(SWAGGER.operation, method) ?? {}) as { operationId?: string; summary?: string; description?: string };
   const { template, names } = toPathTemplate(route.servedPath);

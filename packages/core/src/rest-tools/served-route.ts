@@ -1,6 +1,6 @@
 import { RequestMethod, VERSION_NEUTRAL, VersioningType, type Type } from '@nestjs/common';
 import type { VersionValue } from '@nestjs/common/interfaces/version-options.interface.js';
-import { MODULE_PATH, PATH_METADATA, VERSION_METADATA } from '@nestjs/common/constants.js';
+import { HOST_METADATA, MODULE_PATH, PATH_METADATA, VERSION_METADATA } from '@nestjs/common/constants.js';
 import type { ApplicationConfig } from '@nestjs/core';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
 import { McpMessages } from '../mcp.messages.js';
@@ -9,6 +9,26 @@ import { McpMessages } from '../mcp.messages.js';
 export interface ServedRoute {
   readonly path: string;
   readonly headers: Record<string, string>;
+  /** The hosts of a host-bound controller (`@Controller({ host })`) written out in full (no `:param`, not a RegExp). */
+  readonly staticHosts?: readonly string[];
+}
+
+/** A host pattern with nothing to fill in: a path-to-regexp string without parameters, wildcards or groups. */
+function isStaticHost(host: unknown): host is string {
+  return typeof host === 'string' && /^[A-Za-z0-9.-]+$/.test(host);
+}
+
+/**
+ * The Host header of a route tool's request. A controller bound to hosts it names in full gets one of them (the
+ * caller's, when it is one of them, else the first): the route sees the host it is served for, whatever host the MCP
+ * endpoint was called on. Any other route gets the caller's Host: what it would see on a REST request of the caller.
+ * (Should Nest route that Host to another, host-bound controller, the request is refused there: McpRouteTargetGuard.)
+ */
+export function routeHost(served: ServedRoute, callerHost: string | undefined): { host: string; fixed: boolean } {
+  const hosts = served.staticHosts;
+  if (!hosts?.length) return { host: callerHost ?? 'localhost', fixed: false };
+  const callerName = callerHost?.replace(/:\d+$/, '').toLowerCase();
+  return { host: hosts.find((host) => host.toLowerCase() === callerName) ?? hosts[0], fixed: true };
 }
 
 function leading(path: string): string {
@@ -59,5 +79,7 @@ export function servedRoute(
     else if (versioning.type === VersioningType.MEDIA_TYPE) headers.accept = `application/json;${versioning.key}${version}`;
     else if (versioning.type === VersioningType.CUSTOM) throw new Error(McpMessages.restCustomVersioning(where));
   }
-  return { path: paths[0], headers };
+  const declaredHosts = Reflect.getMetadata(HOST_METADATA, controller) as string | RegExp | (string | RegExp)[] | undefined;
+  const staticHosts = [declaredHosts ?? []].flat().filter(isStaticHost);
+  return { path: paths[0], headers, ...(staticHosts.length && { staticHosts }) };
 }
