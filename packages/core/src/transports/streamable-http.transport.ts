@@ -150,7 +150,6 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
       if (!this.deadlineTimer) this.armDeadlines(requestTimeoutMs);
     }
     if (keepAliveMs) response.keepAliveAfter(keepAliveMs);
-    void response.done.then(() => this.detach(streamId, stream, response));
     let extra: MessageExtraInfo | undefined;
     if (stream.resumable) {
       if (this.canPrime(clientVersion)) this.enqueue(() => this.prime(streamId, response));
@@ -162,6 +161,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     }
     if (this.requestEntry) this.requestEntry(message, extra);
     else this.onmessage?.(message, extra);
+    // After the hand-over: a response closed already (the client left while guards ran) cancels a known request.
+    response.onDone(() => this.detach(streamId, stream, response));
     return true;
   }
 
@@ -315,7 +316,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     stream.response = response;
     this.streams.set(STANDALONE_STREAM_ID, stream);
     if (!current) this.relay?.holdStandalone();
-    void response.done.then(() => this.detach(STANDALONE_STREAM_ID, stream, response));
+    response.onDone(() => this.detach(STANDALONE_STREAM_ID, stream, response));
     return true;
   }
 
@@ -336,7 +337,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker {
     const predecessor = live.response;
     live.response = response;
     predecessor?.end();
-    void response.done.then(() => this.detach(streamId, live, response));
+    response.onDone(() => this.detach(streamId, live, response));
     return true;
   }
 
