@@ -132,6 +132,22 @@ describe('request context and McpContext', () => {
       expect(after.response!.result.content[0].text).toBe('still here');
       await session.close();
     });
+
+    it('gives a method that first reads its signal after the cancellation an aborted signal with the reason', async () => {
+      const session = await RawSession.open(url());
+      const transport = app.get(McpSessions).get(session.sessionId)!.transport;
+      ContextTools.releaseLate = undefined;
+      const { id, response } = session.start('tools/call', { name: 'lateSignal', arguments: {} });
+      for (let i = 0; i < 200 && !ContextTools.releaseLate; i++) await new Promise((r) => setTimeout(r, 10));
+      await session.notify('notifications/cancelled', { requestId: id, reason: 'late test' });
+      expect(await (await response).text()).toBe('');
+      ContextTools.releaseLate!();
+      for (let i = 0; i < 100 && ContextTools.lateSignals.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(ContextTools.lateSignals).toEqual([{ aborted: true, reason: 'late test' }]);
+      for (let i = 0; i < 100 && transport.pendingRequests > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(transport.pendingRequests).toBe(0);
+      await session.close();
+    });
   });
 
   describe('runtime registration and subscriptions', () => {

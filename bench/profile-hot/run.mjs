@@ -3,6 +3,7 @@
 // Wall-clock throughput on a shared machine is noise; CPU per request of a pinned server is much steadier.
 //   node bench/profile-hot/run.mjs --impl ours,raw --mode session --json --n 0 --requests 4000 --runs 3
 //   --sse (SSE answers), --mode stateless, --platform fastify, --prefix api, --cpu-prof <dir>
+//   --alloc-prof <path>: a sampling allocation profile (garbage included) of the measured calls, <path>-<impl>.heapprofile
 //   --valgrind: run the server under callgrind and report instructions per request (slow: use few requests)
 import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
@@ -28,12 +29,13 @@ const conns = Number(opt('conns', '16'));
 const platform = opt('platform', 'express');
 const prefix = opt('prefix', '');
 const cpuProf = opt('cpu-prof', '');
+const allocProf = opt('alloc-prof', '');
 const valgrind = flag('valgrind');
 const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 
 function startServer(impl) {
-  const config = { impl, stateless: mode === 'stateless', json, fillers, platform, prefix };
+  const config = { impl, stateless: mode === 'stateless', json, fillers, platform, prefix, allocProf: allocProf && `${allocProf}-${impl}.heapprofile` };
   const execArgv = ['--expose-gc'];
   if (cpuProf) {
     mkdirSync(cpuProf, { recursive: true });

@@ -114,7 +114,23 @@ async function startRaw() {
 }
 
 const server = config.impl === 'raw' ? await startRaw() : await startOurs();
+// --alloc-prof <file> (run.mjs): a sampling profile of what the measured calls allocate, garbage included.
+let allocSession;
 process.on('message', async (command) => {
+  if (command.cmd === 'cpu' && config.allocProf && command.gc) {
+    const { Session } = await import('node:inspector');
+    allocSession = new Session();
+    allocSession.connect();
+    allocSession.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  } else if (command.cmd === 'cpu' && allocSession) {
+    const { writeFileSync } = await import('node:fs');
+    await new Promise((resolve) =>
+      allocSession.post('HeapProfiler.stopSampling', (error, result) => {
+        if (!error) writeFileSync(config.allocProf, JSON.stringify(result.profile));
+        resolve();
+      }),
+    );
+  }
   if (command.cmd === 'cpu') {
     const gc = globalThis.gc;
     if (command.gc && gc) gc();

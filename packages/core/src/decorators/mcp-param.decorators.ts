@@ -13,6 +13,9 @@ export enum McpParamType {
   HTTP_REQUEST = 102,
 }
 
+/** Marks a method whose parameters are the implicit ones of `applyDefaultMcpParams` (none declared). */
+export const MCP_IMPLICIT_PARAMS = 'nestmcp:implicitParams';
+
 function createMcpParamDecorator(type: McpParamType) {
   return (data?: string, ...pipes: (Type<PipeTransform> | PipeTransform)[]): ParameterDecorator =>
     (target, key, index) => {
@@ -57,4 +60,5 @@ export function applyDefaultMcpParams(target: object, key: string | symbol, meth
     target.constructor,
     key,
   );
+  Reflect.defineMetadata(MCP_IMPLICIT_PARAMS, true, target.constructor, key);
 }

@@ -27,6 +27,8 @@ export function sseFrame(message: JSONRPCMessage, eventId?: string): (string | B
  * (opened by the first message); `auto`, one JSON body unless something is sent before the final message, which
  * turns it into an event stream (2026-07-28 requests).
  */
+type DoneListener = (message: JSONRPCMessage | undefined) => void;
+
 export type McpResponseMode = 'json' | 'sse' | 'auto';
 
 /**
@@ -44,9 +46,10 @@ export class McpResponseWriter {
   private keepAlive?: NodeJS.Timeout;
   private keepAliveStart?: DelayGroup<McpResponseWriter>;
   private keepAliveMs = 0;
-  private resolveDone!: (message: JSONRPCMessage | undefined) => void;
-  /** The final message written, or `undefined` when the response ended without one (client gone, aborted). */
-  readonly done = new Promise<JSONRPCMessage | undefined>((resolve) => (this.resolveDone = resolve));
+  private final?: JSONRPCMessage;
+  /** Told when the response ends (see `onDone`): one function, or several. */
+  private waiting?: DoneListener | DoneListener[];
+  private donePromise?: Promise<JSONRPCMessage | undefined>;
 
   constructor(
     private readonly res: ServerResponse,
@@ -58,6 +61,22 @@ export class McpResponseWriter {
     if (isResponseClosed(res)) this.settle(undefined);
     // `on`, not `once`: a response closes once, and once() would wrap the listener for every response.
     else res.on('close', () => this.settle(undefined));
+  }
+
+  /**
+   * Settles when the response ends: with the final message written, or `undefined` when it ended without one
+   * (client gone, aborted). Made when first asked for; `onDone` tells the same without a promise.
+   */
+  get done(): Promise<JSONRPCMessage | undefined> {
+    return (this.donePromise ??= this.ended ? Promise.resolve(this.final) : new Promise((resolve) => this.onDone(resolve)));
+  }
+
+  /** Calls `listener` when the response ends (at once if it has), with what `done` settles with. */
+  onDone(listener: DoneListener): void {
+    if (this.ended) return listener(this.final);
+    if (!this.waiting) this.waiting = listener;
+    else if (typeof this.waiting === 'function') this.waiting = [this.waiting, listener];
+    else this.waiting.push(listener);
   }
 
   /** Whether intermediate messages (progress, logs, server requests) can go on this response. */
@@ -206,6 +225,10 @@ export class McpResponseWriter {
     this.keepAliveStart?.delete(this);
     if (this.ended) return;
     this.ended = true;
-    this.resolveDone(message);
+    this.final = message;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (typeof waiting === 'function') waiting(message);
+    else if (waiting) for (const listener of waiting) listener(message);
   }
 }

@@ -14,6 +14,11 @@ import type { McpRejection } from '../http/mcp-rejection.js';
 const INVALID_REQUEST = McpErrorCode.InvalidRequest;
 const INVALID_PARAMS = McpErrorCode.InvalidParams;
 
+/** Whether a message is a response (a result or an error), by its keys: the message is already known to be one. */
+export function isJsonRpcResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown }) {
+  return 'result' in message || 'error' in message;
+}
+
 /** Whether a parsed body is one JSON-RPC 2.0 message (request, notification or response), checked cheaply. */
 export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
   if (typeof value !== 'object' || value === null || (value as { jsonrpc?: unknown }).jsonrpc !== '2.0') return false;

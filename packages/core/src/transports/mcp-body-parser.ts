@@ -31,24 +31,74 @@ export function parseJsonBody(bytes: Buffer): BodyOutcome {
   return { ok: true, value };
 }
 
+/** A body read in full, or why not (`size`: larger than the limit; `broken`: aborted, short, unreadable). */
+type RawOutcome = Buffer | 'size' | 'broken';
+
+/**
+ * The usual MCP body: a Content-Length within the limit, read from the request itself. Three listeners and no
+ * promise (raw-body, used for every other case, adds two more listeners, their removal, a promise and a copy of
+ * the chunks). Node's parser never hands over more than the Content-Length; a request that ends short, errs or
+ * closes first is `broken`, as raw-body's "request aborted" / "size did not match" are.
+ */
+function readKnownLength(req: IncomingMessage, length: number, done: (outcome: RawOutcome) => void): void {
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let received = 0;
+  let complete = false;
+  const finish = (outcome: RawOutcome) => {
+    if (complete) return;
+    complete = true;
+    first = more = undefined;
+    // As raw-body does on an error: the rest of the body is left alone.
+    if (typeof outcome === 'string') req.pause();
+    done(outcome);
+  };
+  req.on('data', (chunk: Buffer) => {
+    if (complete) return;
+    received += chunk.length;
+    if (first === undefined) first = chunk;
+    else (more ??= [first]).push(chunk);
+  });
+  req.on('end', () => {
+    if (complete) return;
+    const bytes = more ? Buffer.concat(more) : (first ?? Buffer.alloc(0));
+    finish(received === length ? bytes : 'broken');
+  });
+  req.on('error', () => finish('broken'));
+  req.on('close', () => finish('broken'));
+}
+
+function readRaw(req: IncomingMessage, limit: number, stream: Readable, done: (outcome: RawOutcome) => void): void {
+  const lengthHeader = stream === req && !req.headers['transfer-encoding'] ? req.headers['content-length'] : undefined;
+  const length = lengthHeader !== undefined && /^\d{1,15}$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+  if (length !== undefined && length > limit) return done('size');
+  const state = req.readableFlowing === null && (req as { _readableState?: { encoding?: unknown } })._readableState;
+  if (stream === req && length !== undefined && state && !state.encoding && req.readable) return readKnownLength(req, length, done);
+  getRawBody(stream, { limit, length: lengthHeader }, (error, bytes) => {
+    if (!error) return done(bytes);
+    done((error as { type?: string }).type === 'entity.too.large' ? 'size' : 'broken');
+  });
+}
+
 /**
  * Reads and parses a JSON request body from the stream, up to `limit` bytes (a larger Content-Length is
- * refused before anything is read). Never rejects: every failure is an outcome with its HTTP status.
- * `stream`: where the bytes come from when it is not `req` itself (a Fastify preParsing payload); its
- * length is then not checked against `req`'s Content-Length.
+ * refused before anything is read), and calls `done` with the outcome (never with an exception): every failure
+ * is an outcome with its HTTP status. `stream`: where the bytes come from when it is not `req` itself (a Fastify
+ * preParsing payload); its length is then not checked against `req`'s Content-Length.
  */
-export async function readJsonBody(req: IncomingMessage, limit: number, stream: Readable = req): Promise<BodyOutcome> {
-  let bytes: Buffer;
-  try {
-    const length = stream === req && !req.headers['transfer-encoding'] ? req.headers['content-length'] : undefined;
-    bytes = await getRawBody(stream, { limit, length });
-  } catch (error) {
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') return { ok: false, status: 413, code: McpErrorCode.InvalidRequest, message: McpMessages.bodyTooLarge(limit) };
-    return { ok: false, status: 400, code: McpErrorCode.ParseError, message: McpMessages.parseError() };
-  }
-  const parsed = parseJsonBody(bytes);
-  return parsed.ok ? { ...parsed, bytes: bytes.length } : parsed;
+export function readJsonBodyThen(req: IncomingMessage, limit: number, done: (outcome: BodyOutcome) => void, stream: Readable = req): void {
+  readRaw(req, limit, stream, (raw) => {
+    if (raw === 'size') return done({ ok: false, status: 413, code: McpErrorCode.InvalidRequest, message: McpMessages.bodyTooLarge(limit) });
+    if (raw === 'broken') return done({ ok: false, status: 400, code: McpErrorCode.ParseError, message: McpMessages.parseError() });
+    const parsed = parseJsonBody(raw);
+    if (parsed.ok) (parsed as { bytes?: number }).bytes = raw.length;
+    done(parsed);
+  });
+}
+
+/** `readJsonBodyThen` as a promise. */
+export function readJsonBody(req: IncomingMessage, limit: number, stream: Readable = req): Promise<BodyOutcome> {
+  return new Promise((resolve) => readJsonBodyThen(req, limit, resolve, stream));
 }
 
 /** Whether arrays and objects in `value` nest deeper than `maxDepth` (checked without recursion). */

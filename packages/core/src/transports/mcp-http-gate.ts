@@ -6,7 +6,7 @@ import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import { checkOrigin, isLoopbackAddress, type OriginPolicy } from './origin.js';
 import { McpCors } from './mcp-cors.js';
-import { readJsonBody, type BodyOutcome } from './mcp-body-parser.js';
+import { readJsonBody, readJsonBodyThen, type BodyOutcome } from './mcp-body-parser.js';
 import { isJsonContentType, sendEmpty } from '../http/http-exchange.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import type { ResolvedMcpLimits } from '../options/mcp-limits.js';
@@ -156,17 +156,22 @@ export class McpHttpGate {
     const served = { declared, path: typeof path === 'string' ? path : declared };
     const parsed = (request as { body?: unknown }).body;
     if (parsed !== undefined) (req as unknown as Record<symbol, boolean>)[BODY_READ] = true;
-    const body = await this.gateRequest(req, res, served);
+    const body = this.gateRequest(req, res, served);
     if (body === false) return false;
-    if (body !== undefined) (request as { body?: unknown }).body = body.value;
+    if (body === undefined) return true;
+    const read = await body;
+    if (read === false) return false;
+    (request as { body?: unknown }).body = read.value;
     return true;
   }
 
   /**
    * Everything the gate does for a request known to be for `route`. `false`: it answered the request;
-   * `undefined`: go on, no body was read here; `{ value }`: go on with the body read here.
+   * `undefined`: go on, no body is read here; a promise: the body being read here (`false` once it is refused).
+   * Synchronous up to the body; the one promise is the body's, so what follows runs in the async context of the
+   * middleware before the gate (an app's AsyncLocalStorage scope), as after a promise-based parser.
    */
-  private async gateRequest(req: IncomingMessage, res: ServerResponse, route: McpServedRoute): Promise<false | undefined | { value: unknown }> {
+  private gateRequest(req: IncomingMessage, res: ServerResponse, route: McpServedRoute): false | undefined | Promise<false | { value: unknown }> {
     markServedRoute(req, route);
     this.lifecycle.holdExchange(req, res);
     if (!this.answerHeaders(req, res, route)) return false;
@@ -175,10 +180,13 @@ export class McpHttpGate {
     // Read already (here, or by a parser in front of the gate): reading again would wait for an end that has passed.
     if (request[BODY_READ] || request._body || request.body !== undefined || req.readableEnded) return undefined;
     request[BODY_READ] = true;
-    const outcome = await readJsonBody(req, this.limits.maxBodyBytes);
-    if (outcome.ok) return { value: outcome.value };
-    this.refuseBody(req, res, outcome);
-    return false;
+    return new Promise((resolve) =>
+      readJsonBodyThen(req, this.limits.maxBodyBytes, (outcome) => {
+        if (outcome.ok) return resolve({ value: outcome.value });
+        this.refuseBody(req, res, outcome);
+        resolve(false);
+      }),
+    );
   }
 
   /** Host/Origin, CORS preflight and HEAD, for any method. Returns `false` when it has answered. */
@@ -226,13 +234,14 @@ export class McpHttpGate {
     const asked = McpCors.isPreflight(req) ? String(req.headers['access-control-request-method']).toUpperCase() : req.method ?? 'GET';
     const route = this.routes.matchExpress(req, asked);
     if (!route) return next();
-    void this.gateRequest(req, res, route).then((body) => {
-      if (body === false) return;
-      if (body !== undefined) {
-        const request = req as IncomingMessage & { body?: unknown; _body?: boolean };
-        request.body = body.value;
-        request._body = true;
-      }
+    const body = this.gateRequest(req, res, route);
+    if (body === false) return;
+    if (body === undefined) return next();
+    void body.then((read) => {
+      if (read === false) return;
+      const request = req as IncomingMessage & { body?: unknown; _body?: boolean };
+      request.body = read.value;
+      request._body = true;
       next();
     }, next);
   }

@@ -5,21 +5,13 @@ import { McpErrorCode } from '../mcp-error-codes.js';
 import type { McpEventStore } from '../stores/mcp-event-store.js';
 import type { McpBusMessage } from '../stores/mcp-message-bus.js';
 import type { McpTransportRelay } from '../sessions/mcp-session-relay.js';
-import { RelayedRequestIds } from './relayed-request-ids.js';
 import { deadlineClock, type DeadlineWatcher } from './deadline-clock.js';
+import { isJsonRpcResponse as isResponse } from './json-rpc-message.js';
+import { TransportRelayLink } from './transport-relay-link.js';
 import type { McpResponseWriter } from '../http/mcp-response-writer.js';
+import { deliverTo, STANDALONE_STREAM_ID, type OutboundStream } from './outbound-stream.js';
 import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
 import type { McpProtocolRequestEntry } from '../execution/protocol-request-entry.js';
-
-function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown }) {
-  return 'result' in message || 'error' in message;
-}
-
-/** Writes a message on a stream's response: the final one (an answer) ends it. */
-function deliverTo(stream: OutboundStream, message: JSONRPCMessage, answer: boolean, eventId?: string): void {
-  if (answer) stream.response?.finish(message, eventId);
-  else stream.response?.write(message, eventId);
-}
 
 /** Resumable SSE streams (SEP-1699): where events are kept, and the `retry` sent with priming events. */
 export interface TransportResumability {
@@ -43,29 +35,6 @@ const FIRST_VERSION_WITH_PRIMING = '2025-11-25';
 
 /** Id of the initialize fed to a rebuilt session's protocol (`restore()`): no client request has it. */
 const RESTORE_ID = '_restore';
-
-/** Stream id of the session's standalone GET stream (POST streams are numbered). */
-export const STANDALONE_STREAM_ID = '_GET';
-
-/**
- * One logical SSE stream of the session: the answer stream of one POSTed request, or the standalone GET stream.
- * A resumable stream outlives the HTTP response carrying it: while the client is away its events are stored,
- * and a reconnection with Last-Event-ID attaches a new response.
- */
-interface OutboundStream {
-  response?: McpResponseWriter;
-  readonly resumable: boolean;
-  /** The request this stream answers (POST streams). */
-  readonly requestId?: RequestId;
-  /** Its method: `initialize` is answered by the SDK itself, every other request by the dispatcher. */
-  readonly method?: string;
-  /** When the request has waited `requestTimeoutMs` for its answer (ms since the epoch); see `deadlinesDue`. */
-  deadline?: number;
-  /** The dispatcher's handler for the request has settled. */
-  settled?: boolean;
-  /** The client left before the answer: the handler was cancelled, and the request counts until it settles. */
-  abandoned?: boolean;
-}
 
 /**
  * Our Streamable HTTP transport: a Node-native implementation of the SDK's `Transport`. The endpoint hands it
@@ -98,9 +67,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
   private initializeId?: RequestId;
   /** The protocol version negotiated by initialize (sessions). */
   private protocolVersion?: string;
-  /** With a shared bus: the link to the session's connections in other processes, and the ids of our requests. */
-  private relay?: McpTransportRelay;
-  private relayedIds?: RelayedRequestIds;
+  /** With a shared bus: the link to the session's connections in other processes (see `useRelay()`). */
+  private relay?: TransportRelayLink;
 
   constructor(
     readonly sessionId?: string,
@@ -135,30 +103,22 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
     return !this.relay || this.streams.has(STANDALONE_STREAM_ID);
   }
 
-  /**
-   * Links this connection to the session's other connections (other processes, shared bus): its server-to-client
-   * requests get ids that name it, so the client's answer finds it whichever process receives it; messages for the
-   * standalone stream go to the connection that holds it.
-   */
+  /** Links this connection to the session's connections in other processes (shared bus): see `TransportRelayLink`. */
   useRelay(relay: McpTransportRelay): void {
-    this.relay = relay;
-    this.relayedIds = new RelayedRequestIds(relay.tag);
+    this.relay = new TransportRelayLink(relay, {
+      toProtocol: (message) => this.onmessage?.(message),
+      toStandalone: (message) => void (this.streams.has(STANDALONE_STREAM_ID) && this.send(message, undefined, true)),
+      standaloneMoved: () => {
+        const stream = this.streams.get(STANDALONE_STREAM_ID);
+        this.streams.delete(STANDALONE_STREAM_ID);
+        stream?.response?.end();
+      },
+    });
   }
 
   /** A message from another connection of the session (see `useRelay()`). */
   relayed(message: McpBusMessage): void {
-    if (this.closed) return;
-    if (message.type === 'client-message') {
-      const answer = this.relayedIds?.ours(message.message as JSONRPCMessage, true);
-      if (answer) this.onmessage?.(answer);
-    } else if (message.type === 'to-client') {
-      if (this.streams.has(STANDALONE_STREAM_ID)) void this.send(message.message as JSONRPCMessage, undefined, true);
-    } else if (message.type === 'standalone') {
-      // The client opened its standalone stream on another connection: that one holds it now.
-      const stream = this.streams.get(STANDALONE_STREAM_ID);
-      this.streams.delete(STANDALONE_STREAM_ID);
-      stream?.response?.end();
-    }
+    if (!this.closed) this.relay?.received(message);
   }
 
   /**
@@ -195,7 +155,6 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
       }
     }
     if (keepAliveMs) response.keepAliveAfter(keepAliveMs);
-    void response.done.then(() => this.detach(streamId, stream, response));
     let extra: MessageExtraInfo | undefined;
     if (stream.resumable) {
       if (this.canPrime(clientVersion)) this.enqueue(() => this.prime(streamId, response));
@@ -207,18 +166,17 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
     }
     if (this.requestEntry) this.requestEntry(message, extra);
     else this.onmessage?.(message, extra);
+    // After the hand-over: a response closed already (the client left while guards ran) cancels a known request.
+    response.onDone(() => this.detach(streamId, stream, response));
     return true;
   }
 
   /** Hands a notification or a response (to a server request) to the protocol. */
   handleMessage(message: JSONRPCMessage): void {
-    if (this.relayedIds && isResponse(message)) {
-      // An answer to a request of another process's connection goes there; ours gets its own id back.
-      const answer = this.relayedIds.ours(message);
-      if (!answer) return this.relay!.send({ type: 'client-message', message });
-      message = answer;
-    }
-    this.onmessage?.(message);
+    // With a shared bus, an answer to another process's connection's request goes there; ours gets its own id back.
+    const mine = this.relay ? this.relay.incoming(message) : message;
+    if (!mine) return;
+    this.onmessage?.(mine);
     // A cancelled request gets no response from the protocol: end the HTTP response that waits for it.
     if ('method' in message && message.method === 'notifications/cancelled') {
       const requestId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
@@ -308,7 +266,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
 
   /** `relayed`: the message comes from another connection of the session (its ids are set, it goes no further). */
   async send(message: JSONRPCMessage, options?: TransportSendOptions, relayed = false): Promise<void> {
-    if (this.relayedIds && !relayed) message = this.relayedIds.tag(message);
+    if (this.relay && !relayed) message = this.relay.outgoing(message);
     if (this.resumable) return this.enqueue(() => this.route(message, options, relayed));
     return this.route(message, options, relayed);
   }
@@ -345,7 +303,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
       streamId = STANDALONE_STREAM_ID;
       stream = this.streams.get(streamId);
       // With a shared bus, the standalone stream may be held by another process's connection of the session.
-      if (!stream) return void (this.relay && !relayed && this.relay.send({ type: 'to-client', message }));
+      if (!stream) return void (!relayed && this.relay?.toClient(message));
     }
     if (!stream.resumable) return deliverTo(stream, message, response);
     const target = stream;
@@ -359,8 +317,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
     const stream: OutboundStream = current ?? { resumable };
     stream.response = response;
     this.streams.set(STANDALONE_STREAM_ID, stream);
-    if (!current) this.relay?.send({ type: 'standalone' });
-    void response.done.then(() => this.detach(STANDALONE_STREAM_ID, stream, response));
+    if (!current) this.relay?.holdStandalone();
+    response.onDone(() => this.detach(STANDALONE_STREAM_ID, stream, response));
     return true;
   }
 
@@ -381,7 +339,7 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
     const predecessor = live.response;
     live.response = response;
     predecessor?.end();
-    void response.done.then(() => this.detach(streamId, live, response));
+    response.onDone(() => this.detach(streamId, live, response));
     return true;
   }
 
