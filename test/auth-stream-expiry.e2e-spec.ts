@@ -48,17 +48,18 @@ describe.each(['express', 'fastify'])('GET streams end when their token expires 
   }
 
   it('ends the Streamable HTTP GET stream of a session at the token expiry; a stream with a later expiry stays', async () => {
-    const short = bearer(await signToken({ expiresIn: 2 }));
     const long = bearer(await signToken({ expiresIn: 300 }));
     const session = await openSession(url(), long);
+    // Signed just before the stream opens, with room for a loaded machine: it must still be valid when the GET arrives.
+    const short = bearer(await signToken({ expiresIn: 4 }));
     const open = async (headers: Record<string, string>, id: string) => {
       const response = await fetch(url(), { headers: { ...headers, accept: 'text/event-stream', 'mcp-session-id': id } });
       expect(response.status).toBe(200);
       return new SseReader(response);
     };
     const expiring = await open(short, session);
-    // The stream ends (undefined: no more events) once the 2-second token has expired.
-    await expect(expiring.nextEvent(10_000)).resolves.toBeUndefined();
+    // The stream ends (undefined: no more events) once the 4-second token has expired.
+    await expect(expiring.nextEvent(15_000)).resolves.toBeUndefined();
     // A new stream needs a valid token: the expired one is refused, the long one gets a stream that stays open.
     const refused = await fetch(url(), { headers: { ...short, accept: 'text/event-stream', 'mcp-session-id': session } });
     expect(refused.status).toBe(401);
@@ -66,15 +67,15 @@ describe.each(['express', 'fastify'])('GET streams end when their token expires 
     const lasting = await open(long, session);
     expect(await stillOpen(lasting, 1500)).toBe(true);
     await lasting.cancel();
-  }, 20_000);
+  }, 30_000);
 
   it('keeps the legacy SSE stream open past the token expiry: the answers of its POSTs travel on it', async () => {
-    const response = await fetch(url('/sse'), { headers: { ...bearer(await signToken({ expiresIn: 1 })), accept: 'text/event-stream' } });
+    const response = await fetch(url('/sse'), { headers: { ...bearer(await signToken({ expiresIn: 3 })), accept: 'text/event-stream' } });
     expect(response.status).toBe(200);
     const reader = new SseReader(response);
     const endpoint = (await reader.nextEvent())!.data!;
-    // Past the token's expiry (1 s; exp has whole seconds). Not read meanwhile: a timed-out read would drop its chunk.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Past the token's expiry (3 s; exp has whole seconds). Not read meanwhile: a timed-out read would drop its chunk.
+    await new Promise((resolve) => setTimeout(resolve, 4500));
     // A POST with a fresh token, after the stream's token expired: its answer still arrives on the stream.
     const posted = await fetch(new URL(endpoint, url('/')), {
       method: 'POST',
