@@ -9,19 +9,7 @@ import { InMemoryEventStore, McpContext, McpModule, McpRegistry, McpResource, Mc
 import { AUDIENCE, ISSUER, SECRET, signToken } from './fixtures/auth/tokens.js';
 import { bearer, message, openSession, post, rpc } from './fixtures/auth/http.js';
 import { SseReader } from './fixtures/sse-reader.js';
-
-/** A gate a tool waits on, opened by the test: no timing in the assertions. */
-class Gate {
-  private release!: () => void;
-  private promise = new Promise<void>((resolve) => (this.release = resolve));
-  wait(): Promise<void> {
-    return this.promise;
-  }
-  open(): void {
-    this.release();
-    this.promise = new Promise<void>((resolve) => (this.release = resolve));
-  }
-}
+import { Gate } from './fixtures/gate.js';
 
 @Injectable()
 class SlowTools {
@@ -48,16 +36,6 @@ class NotesTools {
   @McpResource({ uri: 'notes://index', mimeType: 'text/plain' })
   index() {
     return 'notes';
-  }
-}
-
-/** Whether the stream is still open after `ms` (no end seen; keep-alive comments are skipped). */
-async function stillOpen(reader: SseReader, ms: number): Promise<boolean> {
-  try {
-    return (await reader.nextEvent(ms)) !== undefined;
-  } catch (error) {
-    if (String(error).includes('no SSE event within')) return true;
-    throw error;
   }
 }
 
@@ -119,7 +97,7 @@ describe.each(['express', 'fastify'] as const)('attacks on the end of GET stream
     const session = await openSession(url(), bearer(await signToken()));
     const skewed = bearer(await signToken({ expiresIn: -5 }));
     const stream = await openStream(skewed, session);
-    expect(await stillOpen(stream, 1500)).toBe(true);
+    expect(await stream.stillOpen(1500)).toBe(true);
     await stream.cancel();
   });
 
@@ -128,7 +106,7 @@ describe.each(['express', 'fastify'] as const)('attacks on the end of GET stream
       const token = bearer(await signToken({ expiresIn }));
       const session = await openSession(url(), token);
       const stream = await openStream(token, session);
-      expect(await stillOpen(stream, 700)).toBe(true);
+      expect(await stream.stillOpen(700)).toBe(true);
       await stream.cancel();
     }
   });

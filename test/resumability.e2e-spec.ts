@@ -5,19 +5,7 @@ import { InMemoryEventStore, McpContext, McpModule, McpTool, type McpStreamableH
 import { createMcpClient } from '@nestmcp/core/testing';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { callTool, messages, openGetStream, openSession, readEvents } from './fixtures/sse-http.js';
-
-/** A gate a tool waits on, opened by the test: no timing in the assertions. */
-class Gate {
-  private release!: () => void;
-  private promise = new Promise<void>((resolve) => (this.release = resolve));
-  wait(): Promise<void> {
-    return this.promise;
-  }
-  open(): void {
-    this.release();
-    this.promise = new Promise<void>((resolve) => (this.release = resolve));
-  }
-}
+import { Gate } from './fixtures/gate.js';
 
 @Injectable()
 class PollingTools {
