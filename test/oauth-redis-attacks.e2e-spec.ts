@@ -1,12 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { exportJWK, generateKeyPair } from 'jose';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { McpRedisStores } from '@nestmcp/redis';
 import { redisOAuthStores } from '@nestmcp/redis/oauth';
 import { RedisTestServer } from './fixtures/redis/redis-server.js';
-import { FrontProxy, startOAuthReplica } from './fixtures/oauth/oauth-replicas.js';
+import { FrontProxy, startOAuthReplicaPair, type OAuthReplicaPair } from './fixtures/oauth/oauth-replicas.js';
 import { TestOAuthClientProvider } from './fixtures/oauth/sdk-oauth-provider.js';
 import { CookieJar, loginThroughForms } from './fixtures/oauth/form-login.js';
 import { authorizationUrl, pkcePair, registerClient } from './fixtures/oauth/pkce.js';
@@ -22,36 +20,21 @@ interface Tokens {
 }
 
 describe('attacks on @nestmcp/redis/oauth', () => {
+  let pair: OAuthReplicaPair;
   let redis: RedisTestServer;
   let front: FrontProxy;
-  const apps: INestApplication[] = [];
+  let keyPrefix: string;
   const opened: McpRedisStores[] = [];
   const secure = () => new URL('/secure/mcp', front.base);
-  const keyPrefix = `oauth-attacks-${randomUUID().slice(0, 8)}:`;
 
   beforeAll(async () => {
-    redis = await RedisTestServer.start();
-    front = await FrontProxy.start();
-    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const config = {
-      issuer: front.base,
-      redisUrl: redis.url,
-      keyPrefix,
-      signingKeys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', kid: 'shared-1' }],
-      cookieKeys: ['a cookie key every replica has, long enough to sign with'],
-    };
-    for (const name of ['a', 'b']) {
-      const { app, port } = await startOAuthReplica(config);
-      apps.push(app);
-      front.add(name, port);
-    }
+    pair = await startOAuthReplicaPair('oauth-attacks');
+    ({ redis, front, keyPrefix } = pair);
   });
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
     await Promise.all(opened.map((stores) => stores.close()));
-    await front.close();
-    await redis.close();
+    await pair?.close();
   });
 
   /** The stores on the same Redis under a prefix of their own. */

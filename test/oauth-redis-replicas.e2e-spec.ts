@@ -1,11 +1,8 @@
-import type { INestApplication } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair } from 'jose';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { RedisTestServer } from './fixtures/redis/redis-server.js';
-import { FrontProxy, startOAuthReplica } from './fixtures/oauth/oauth-replicas.js';
+import { FrontProxy, startOAuthReplicaPair, type OAuthReplicaPair } from './fixtures/oauth/oauth-replicas.js';
 import { TestOAuthClientProvider } from './fixtures/oauth/sdk-oauth-provider.js';
 import { INITIALIZE, post } from './fixtures/auth/http.js';
 
@@ -23,34 +20,17 @@ function textOf(result: unknown): string {
 }
 
 describe('@nestmcp/oauth on @nestmcp/redis: two replicas share one authorization server', () => {
+  let pair: OAuthReplicaPair;
   let redis: RedisTestServer;
   let front: FrontProxy;
-  const apps: INestApplication[] = [];
   const secure = () => new URL('/secure/mcp', front.base);
 
   beforeAll(async () => {
-    redis = await RedisTestServer.start();
-    front = await FrontProxy.start();
-    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const config = {
-      issuer: front.base,
-      redisUrl: redis.url,
-      keyPrefix: `oauth-replicas-${randomUUID().slice(0, 8)}:`,
-      signingKeys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', kid: 'shared-1' }],
-      cookieKeys: ['a cookie key every replica has, long enough to sign with'],
-    };
-    for (const name of ['a', 'b']) {
-      const { app, port } = await startOAuthReplica(config);
-      apps.push(app);
-      front.add(name, port);
-    }
+    pair = await startOAuthReplicaPair('oauth-replicas');
+    ({ redis, front } = pair);
   });
 
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await front.close();
-    await redis.close();
-  });
+  afterAll(() => pair?.close());
 
   /** A refresh at the token endpoint, on the replica `on`. */
   async function refresh(on: string, refreshToken: string, clientId: string): Promise<Response> {
