@@ -7,7 +7,8 @@ import { McpOperations } from '../operations/mcp-operations.js';
 import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { StreamableHttpTransport } from '../transports/streamable-http.transport.js';
 import { McpDispatcher } from './mcp-dispatcher.js';
-import { checkInitialize } from './checked-handshake.js';
+import { InitializeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { checkInitialize, commonInitialize } from './checked-handshake.js';
 import { protocolMessageEntry } from './protocol-request-entry.js';
 
 type Handlers = { _requestHandlers: Map<string, (request: unknown, extra: unknown) => Promise<unknown>> };
@@ -37,6 +38,72 @@ describe('checked handshake', () => {
     expect(answerA).toMatchObject({ protocolVersion: '2025-11-25', serverInfo: { name: 'unit' } });
     expect(a.getClientCapabilities()).toEqual({ roots: {} });
     expect(b.getClientVersion()).toEqual({ name: 'c', version: '1' });
+  });
+
+  it('parses the common initialize without zod into exactly what zod gives, and leaves every other shape to zod', () => {
+    const capabilities: unknown[] = [
+      {},
+      { roots: {} },
+      { roots: { listChanged: true } },
+      { sampling: {} },
+      { sampling: {}, roots: { listChanged: false } },
+      { roots: { listChanged: true }, sampling: {} },
+      // For zod: other capabilities, or values of the wrong type.
+      { roots: { listChanged: 'yes' } },
+      { roots: { other: 1 } },
+      { roots: [] },
+      { roots: null },
+      { sampling: { tools: {} } },
+      { sampling: { context: {} } },
+      { elicitation: {} },
+      { experimental: { x: {} } },
+      { tasks: {} },
+      { extensions: {} },
+      { unknown: {} },
+      [],
+      null,
+      'x',
+    ];
+    const clientInfos: unknown[] = [
+      { name: 'c', version: '1' },
+      { version: '1', name: 'c', title: 'C', description: 'd', websiteUrl: 'https://c.example' },
+      { name: 'c', version: '1', title: 5 },
+      { name: 'c', version: '1', icons: [{ src: 'https://c.example/i.png' }] },
+      { name: 'c', version: '1', extra: true },
+      { name: 'c' },
+      { name: 1, version: '1' },
+      null,
+    ];
+    const extras: Record<string, unknown>[] = [{}, { _meta: { progressToken: 1 } }, { other: true }];
+    let common = 0;
+    for (const caps of capabilities) {
+      for (const clientInfo of clientInfos) {
+        for (const extra of extras) {
+          for (const protocolVersion of ['2025-11-25', 'unknown', 5]) {
+            const message = { jsonrpc: '2.0', id: 7, method: 'initialize', params: { protocolVersion, capabilities: caps, clientInfo, ...extra } };
+            const fast = commonInitialize(message);
+            const zod = InitializeRequestSchema.safeParse(message);
+            if (fast !== undefined) {
+              common++;
+              expect(zod.success).toBe(true);
+              // Same values, same keys in the same order.
+              expect(JSON.stringify(fast)).toBe(JSON.stringify(zod.data));
+              expect(fast).toStrictEqual(zod.data);
+            }
+            const checked = checkInitialize(message);
+            expect({ message, success: checked.success }).toEqual({ message, success: zod.success });
+            if (checked.success) expect(JSON.stringify(checked.data)).toBe(JSON.stringify(zod.data));
+          }
+        }
+      }
+    }
+    // The six capabilities x two client infos x two string versions, without _meta or other params.
+    expect(common).toBe(6 * 2 * 2);
+    // New objects, as zod makes them: nothing the client sent is shared with what the session keeps.
+    const input = { roots: { listChanged: true } };
+    const parsed = commonInitialize({ method: 'initialize', params: { protocolVersion: 'v', capabilities: input, clientInfo: { name: 'c', version: '1' } } });
+    expect(parsed!.params.capabilities).not.toBe(input);
+    expect(parsed!.params.capabilities.roots).not.toBe(input.roots);
   });
 
   it('refuses an unchecked initialize the SDK schema refuses, as the SDK does (the ZodError, thrown at once)', () => {

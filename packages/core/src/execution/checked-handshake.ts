@@ -11,9 +11,66 @@ type ParsedInitialize = z.output<typeof InitializeRequestSchema>;
  */
 const checkedInitialize = new WeakMap<object, ParsedInitialize>();
 
-/** Parses an initialize request with the SDK's schema and, when it passes, lets the server's handler reuse the result. */
-export function checkInitialize(message: object): ReturnType<typeof InitializeRequestSchema.safeParse> {
-  const parsed = InitializeRequestSchema.safeParse(message);
+type InitializeParse = { success: true; data: ParsedInitialize } | { success: false; error: z.ZodError };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether every key of `value` is one of `keys` and holds a value of that key's type. */
+function onlyKeysOf(value: Record<string, unknown>, keys: Readonly<Record<string, 'string' | 'boolean'>>): boolean {
+  for (const key in value) {
+    const kind = Object.hasOwn(keys, key) ? keys[key] : undefined;
+    if (kind === undefined || typeof value[key] !== kind) return false;
+  }
+  return true;
+}
+
+const CLIENT_INFO_KEYS = { name: 'string', title: 'string', version: 'string', websiteUrl: 'string', description: 'string' } as const;
+const ROOTS_KEYS = { listChanged: 'boolean' } as const;
+
+/** Copies the keys of `from` that `order` names, in that order (how zod writes an object it parsed). */
+function inOrder(from: Record<string, unknown>, order: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of order) if (key in from) out[key] = from[key];
+  return out;
+}
+
+/**
+ * What `InitializeRequestSchema.parse` gives for the initialize most clients send, without zod: params with only
+ * protocolVersion, capabilities (nothing, `roots` with an optional boolean `listChanged`, an empty `sampling`)
+ * and clientInfo (string name, version, title, websiteUrl, description), no `_meta`. The result is what zod
+ * writes for it (new objects, keys in the schema's order, `jsonrpc` and `id` dropped); `undefined` for anything
+ * else, which zod parses. checked-handshake.spec.ts compares the two on every shape this takes and on its edges.
+ */
+export function commonInitialize(message: Record<string, unknown>): ParsedInitialize | undefined {
+  const params = message.params;
+  if (message.method !== 'initialize' || !isPlainObject(params)) return undefined;
+  const { protocolVersion, capabilities, clientInfo } = params;
+  if (typeof protocolVersion !== 'string' || !isPlainObject(capabilities) || !isPlainObject(clientInfo)) return undefined;
+  for (const key in params) if (key !== 'protocolVersion' && key !== 'capabilities' && key !== 'clientInfo') return undefined;
+  if (typeof clientInfo.name !== 'string' || typeof clientInfo.version !== 'string' || !onlyKeysOf(clientInfo, CLIENT_INFO_KEYS)) return undefined;
+  // roots may say listChanged, sampling nothing; anything else (sampling's context or tools, elicitation, tasks...) goes to zod.
+  const { roots, sampling } = capabilities;
+  for (const key in capabilities) if (key !== 'roots' && key !== 'sampling') return undefined;
+  if (sampling !== undefined && !(isPlainObject(sampling) && onlyKeysOf(sampling, {}))) return undefined;
+  if (roots !== undefined && !(isPlainObject(roots) && onlyKeysOf(roots, ROOTS_KEYS))) return undefined;
+  const parsedCapabilities: Record<string, unknown> = {};
+  if ('sampling' in capabilities) parsedCapabilities.sampling = {};
+  if ('roots' in capabilities) parsedCapabilities.roots = { ...(roots as object) };
+  return {
+    method: 'initialize',
+    params: { protocolVersion, capabilities: parsedCapabilities, clientInfo: inOrder(clientInfo, ['name', 'title', 'version', 'websiteUrl', 'description']) },
+  } as ParsedInitialize;
+}
+
+/**
+ * Parses an initialize request as the SDK's schema does (the common shape without zod, see `commonInitialize`)
+ * and, when it passes, lets the server's handler reuse the result.
+ */
+export function checkInitialize(message: object): InitializeParse {
+  const common = commonInitialize(message as Record<string, unknown>);
+  const parsed: InitializeParse = common ? { success: true, data: common } : InitializeRequestSchema.safeParse(message);
   if (parsed.success) checkedInitialize.set(message, parsed.data);
   return parsed;
 }
