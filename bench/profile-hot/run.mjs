@@ -63,7 +63,8 @@ function startServer(impl) {
 const INIT = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'hot', version: '1' } } };
 
 async function post(client, path, body, sessionId, method = 'POST') {
-  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
+  // A DELETE carries no body, so no Content-Type (as the bench's client sends it; Fastify refuses an empty JSON body).
+  const headers = body ? { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' } : { 'mcp-protocol-version': '2025-11-25' };
   if (sessionId) headers['mcp-session-id'] = sessionId;
   const response = await client.request({ path, method, headers, body: body && JSON.stringify(body) });
   const text = await response.body.text();
