@@ -5,6 +5,8 @@
 //   --sse (SSE answers), --mode stateless, --platform fastify, --prefix api, --cpu-prof <dir>
 //   --alloc-prof <path>: a sampling allocation profile (garbage included) of the measured calls, <path>-<impl>.heapprofile
 //   --valgrind: run the server under callgrind and report instructions per request (slow: use few requests)
+//   --mode create: session creation, the bench's session-create workload: each "request" is one handshake
+//   (initialize, notifications/initialized, DELETE of the session) over the same keep-alive connections
 import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,10 +62,10 @@ function startServer(impl) {
 
 const INIT = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'hot', version: '1' } } };
 
-async function post(client, path, body, sessionId) {
+async function post(client, path, body, sessionId, method = 'POST') {
   const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
   if (sessionId) headers['mcp-session-id'] = sessionId;
-  const response = await client.request({ path, method: 'POST', headers, body: JSON.stringify(body) });
+  const response = await client.request({ path, method, headers, body: body && JSON.stringify(body) });
   const text = await response.body.text();
   return { status: response.statusCode, text, sessionId: response.headers['mcp-session-id'] };
 }
@@ -73,10 +75,34 @@ function answerOf(text) {
   return data ? JSON.parse(data) : undefined;
 }
 
+// One handshake per iteration (--mode create): initialize, notifications/initialized, DELETE, as the bench's
+// session-create workload does (bench/src/load/mcp-wire.ts), checking each status.
+async function handshake(client, path, seq) {
+  const init = await post(client, path, { ...INIT, id: seq });
+  const answer = init.status === 200 ? answerOf(init.text) : undefined;
+  if (answer?.result?.serverInfo?.name !== 'bench' || !init.sessionId) return `initialize: ${init.status} ${init.text.slice(0, 200)}`;
+  const notified = await post(client, path, { jsonrpc: '2.0', method: 'notifications/initialized' }, init.sessionId);
+  if (notified.status !== 202) return `initialized: ${notified.status} ${notified.text.slice(0, 200)}`;
+  const deleted = await post(client, path, undefined, init.sessionId, 'DELETE');
+  if (deleted.status !== 200 && deleted.status !== 204) return `DELETE: ${deleted.status} ${deleted.text.slice(0, 200)}`;
+  return undefined;
+}
+
 async function drive(port, count, connections) {
   const path = prefix ? `/${prefix}/mcp` : '/mcp';
   let sent = 0;
   let errors = 0;
+  if (mode === 'create') {
+    await Promise.all(
+      connections.map(async (conn) => {
+        while (sent < count) {
+          const problem = await handshake(conn.client, path, sent++);
+          if (problem && errors++ < 3) console.error('bad handshake', problem);
+        }
+      }),
+    );
+    return errors;
+  }
   await Promise.all(
     connections.map(async (conn, index) => {
       while (sent < count) {

@@ -106,6 +106,15 @@ async function startRaw() {
       }
       await transport.handleRequest(req, res, req.body);
     });
+    // GET and DELETE as the bench's raw server (bench/src/servers/raw-server.ts) serves them (--mode create).
+    const handleSessionRequest = async (req, res) => {
+      const sessionId = req.headers['mcp-session-id'];
+      const transport = sessionId ? transports.get(sessionId) : undefined;
+      if (!transport) return res.status(400).json({ jsonrpc: '2.0', error: { code: -32000, message: 'bad' }, id: null });
+      await transport.handleRequest(req, res);
+    };
+    app.get('/mcp', handleSessionRequest);
+    app.delete('/mcp', handleSessionRequest);
   }
   const http = await new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => resolve(server));

@@ -36,6 +36,7 @@ import { McpOperations, type McpInvocation } from '../operations/mcp-operations.
 import { McpOperationError } from '../operations/mcp-operation-error.js';
 import { throwWithBareMessage, wireError } from './mcp-wire-error.js';
 import { compactProtocolServer } from './protocol-server-state.js';
+import { useCheckedHandshake } from './checked-handshake.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -136,6 +137,7 @@ export class McpDispatcher {
     server.removeRequestHandler('logging/setLevel');
     server.removeRequestHandler('ping');
     server.fallbackRequestHandler = (request, extra) => this.handle(request, extra, server, state, tracker);
+    useCheckedHandshake(server);
     compactProtocolServer(server);
   }
 

@@ -1,15 +1,28 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, RELATED_TASK_META_KEY, type JSONRPCRequest, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  McpError,
+  RELATED_TASK_META_KEY,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  type MessageExtraInfo,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 
 /** Hands one JSON-RPC request to a connected protocol, as its transport's `onmessage` would. */
 export type McpProtocolRequestEntry = (request: JSONRPCRequest, extra?: MessageExtraInfo) => void;
+
+/** Hands one checked notification or response (never a request) to a connected protocol, as `onmessage` would. */
+export type McpProtocolMessageEntry = (message: JSONRPCMessage) => void;
 
 type Handler = (request: JSONRPCRequest, extra: RequestExtra) => unknown;
 
 /** The parts of the SDK's `Protocol` (1.x) that its request handling uses; checked before they are relied on. */
 interface ProtocolInternals {
   _onrequest?: (request: JSONRPCRequest, extra?: MessageExtraInfo) => void;
+  _onnotification?: (notification: JSONRPCMessage) => void;
+  _onresponse?: (response: JSONRPCMessage) => void;
   _requestHandlers?: Map<string, Handler>;
   fallbackRequestHandler?: Handler;
   _requestHandlerAbortControllers?: Map<RequestId, { abort(reason?: unknown): void }>;
@@ -165,5 +178,25 @@ export function protocolRequestEntry(server: Server): McpProtocolRequestEntry | 
       return sdk(request, extra);
     }
     void serve(protocol, handler, request, extra);
+  };
+}
+
+/**
+ * Where a notification or a response from the client, already checked as one the SDK accepts (`checkJsonRpcBody`),
+ * enters the SDK's `Protocol`: its notification handler (`_onnotification`) or response handler (`_onresponse`),
+ * which `onmessage` reaches only after classifying the message with zod (result response? error response?
+ * request? notification?): for a notification, three failing `safeParse` calls that each build zod issues, a
+ * noticeable part of a session's `notifications/initialized`. The message is classified by its keys, as
+ * `onmessage` would classify a checked one (it has a method: a notification; else a result or an error).
+ * `undefined` when the SDK has no such handlers (another SDK version): the transport then uses `onmessage`.
+ */
+export function protocolMessageEntry(server: Server): McpProtocolMessageEntry | undefined {
+  const protocol = server as unknown as ProtocolInternals;
+  const onnotification = protocol._onnotification;
+  const onresponse = protocol._onresponse;
+  if (typeof onnotification !== 'function' || typeof onresponse !== 'function' || onnotification.length !== 1 || onresponse.length !== 1) return undefined;
+  return (message) => {
+    if ('method' in message) onnotification.call(server, message);
+    else onresponse.call(server, message);
   };
 }

@@ -49,13 +49,23 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   private readonly streamsPerCaller = new Map<string, number>();
   /** Every HTTP exchange on this server's MCP routes, from the gate until its response closes. */
   private readonly exchanges = new Map<ServerResponse, IncomingMessage>();
+  /**
+   * Forgets an exchange when its response closes: one listener for every exchange (Node calls it with the response
+   * as `this`), not a closure and a `once` wrapper per request. A response closes once, so `on` is enough.
+   */
+  private readonly forgetExchange: (this: ServerResponse) => void;
   private closed = false;
 
   constructor(
     private readonly options: McpResolvedOptions,
     private readonly sessions: McpSessions,
     private readonly ownedStores: OwnedStores,
-  ) {}
+  ) {
+    const exchanges = this.exchanges;
+    this.forgetExchange = function (this: ServerResponse) {
+      exchanges.delete(this);
+    };
+  }
 
   onModuleInit(): void {
     const idle = this.options.limits.sessionIdleTimeoutMs;
@@ -162,7 +172,7 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   holdExchange(req: IncomingMessage, res: ServerResponse): void {
     if (this.exchanges.has(res) || res.writableEnded || res.destroyed) return;
     this.exchanges.set(res, req);
-    res.once('close', () => this.exchanges.delete(res));
+    res.on('close', this.forgetExchange);
   }
 
   /** Exchanges on the MCP routes whose request body is still arriving. */

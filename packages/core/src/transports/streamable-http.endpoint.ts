@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  InitializeRequestSchema,
   LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCMessage,
@@ -23,7 +23,8 @@ import { McpEventStore } from '../stores/mcp-event-store.js';
 import type { McpSessionRecord } from '../stores/mcp-session-store.js';
 import { McpAuthenticator } from '../auth/mcp-authenticator.js';
 import { McpDispatcher } from '../execution/mcp-dispatcher.js';
-import { protocolRequestEntry } from '../execution/protocol-request-entry.js';
+import { checkInitialize } from '../execution/checked-handshake.js';
+import { protocolMessageEntry, protocolRequestEntry } from '../execution/protocol-request-entry.js';
 import { McpSessions, type McpSession } from '../sessions/mcp-sessions.js';
 import { McpLifecycle } from '../lifecycle/mcp-lifecycle.js';
 import { StreamableHttpTransport, type StreamableHttpTransportOptions } from './streamable-http.transport.js';
@@ -35,6 +36,13 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 export function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
   return 'method' in message && 'id' in message && message.id !== undefined;
+}
+
+/** Connects a protocol server to our transport, and gives the transport the server's direct entries for checked messages. */
+async function connectProtocol(server: Server, transport: StreamableHttpTransport): Promise<void> {
+  await server.connect(transport);
+  transport.requestEntry = protocolRequestEntry(server);
+  transport.messageEntry = protocolMessageEntry(server);
 }
 
 /**
@@ -128,7 +136,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     if (headerValue(exchange.req.headers[MCP_SESSION_ID_HEADER])) {
       return sendJsonRpcError(exchange.res, 400, McpErrorCode.InvalidRequest, McpMessages.alreadyInitialized(), {}, message.id);
     }
-    const parsed = InitializeRequestSchema.safeParse(message);
+    const parsed = checkInitialize(message);
     if (!parsed.success) {
       const detail = formatZodIssues(parsed.error.issues);
       return sendJsonRpcError(exchange.res, 400, McpErrorCode.InvalidParams, McpMessages.invalidParams('initialize', detail), {}, message.id);
@@ -140,8 +148,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const id = randomUUID();
     const transport = this.sessionTransport(id);
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id), transport);
-    await server.connect(transport);
-    transport.requestEntry = protocolRequestEntry(server);
+    await connectProtocol(server, transport);
     const { params } = parsed.data;
     // The version the SDK's initialize will answer (the client's if supported, else the latest): in the record
     // before the answer leaves, so the client's next request may go to another process.
@@ -180,10 +187,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const { id, owner, protocolVersion, clientInfo, clientCapabilities } = record;
     const transport = this.sessionTransport(id);
     const { server, state } = this.dispatcher.createServer(this.sessions.newState(id, record), transport);
-    await server.connect(transport);
-    transport.requestEntry = protocolRequestEntry(server);
+    await connectProtocol(server, transport);
     transport.restore({ protocolVersion: protocolVersion!, capabilities: clientCapabilities ?? {}, clientInfo: clientInfo ?? { name: 'unknown', version: '0' } });
-    transport.requestEntry = protocolRequestEntry(server);
     return this.sessions.open({ id, kind: 'streamable-http', transport, server, state, owner, restored: record });
   }
 
@@ -205,8 +210,7 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
   private async openStateless(): Promise<McpStatelessConnection> {
     const transport = new StreamableHttpTransport(undefined, undefined, this.transportOptions);
     const { server } = this.dispatcher.createServer(undefined, transport);
-    await server.connect(transport);
-    transport.requestEntry = protocolRequestEntry(server);
+    await connectProtocol(server, transport);
     return { server, transport };
   }
 

@@ -11,7 +11,7 @@ import { TransportRelayLink } from './transport-relay-link.js';
 import type { McpResponseWriter } from '../http/mcp-response-writer.js';
 import { deliverTo, STANDALONE_STREAM_ID, type OutboundStream } from './outbound-stream.js';
 import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
-import type { McpProtocolRequestEntry } from '../execution/protocol-request-entry.js';
+import type { McpProtocolMessageEntry, McpProtocolRequestEntry } from '../execution/protocol-request-entry.js';
 
 /** Resumable SSE streams (SEP-1699): where events are kept, and the `retry` sent with priming events. */
 export interface TransportResumability {
@@ -54,6 +54,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
   onmessage?: Transport['onmessage'];
   /** Where checked requests enter the connected protocol without `onmessage`'s classification (see protocolRequestEntry). */
   requestEntry?: McpProtocolRequestEntry;
+  /** Where checked notifications and responses enter it, likewise (see protocolMessageEntry). */
+  messageEntry?: McpProtocolMessageEntry;
 
   /** Request id → id of the stream that carries its answer. */
   private readonly requests = new Map<RequestId, string>();
@@ -176,7 +178,8 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
     // With a shared bus, an answer to another process's connection's request goes there; ours gets its own id back.
     const mine = this.relay ? this.relay.incoming(message) : message;
     if (!mine) return;
-    this.onmessage?.(mine);
+    if (this.messageEntry) this.messageEntry(mine);
+    else this.onmessage?.(mine);
     // A cancelled request gets no response from the protocol: end the HTTP response that waits for it.
     if ('method' in message && message.method === 'notifications/cancelled') {
       const requestId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
