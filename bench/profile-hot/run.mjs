@@ -35,7 +35,7 @@ const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 
 function startServer(impl) {
-  const config = { impl, stateless: mode === 'stateless', json, fillers, platform, prefix, allocProf: allocProf && `${allocProf}-${impl}.heapprofile` };
+  const config = { impl, stateless: mode === 'stateless', json, fillers, platform, prefix, allocProf: allocProf && `${allocProf}-${impl}.heapprofile`, keepAliveMs: valgrind ? 600_000 : 0 };
   const execArgv = ['--expose-gc'];
   if (cpuProf) {
     mkdirSync(cpuProf, { recursive: true });

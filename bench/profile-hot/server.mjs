@@ -53,7 +53,7 @@ async function startOurs() {
   if (config.prefix) app.setGlobalPrefix(config.prefix);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
-  return { port: address.port, close: () => app.close() };
+  return { port: address.port, http: app.getHttpServer(), close: () => app.close() };
 }
 
 async function startRaw() {
@@ -110,10 +110,13 @@ async function startRaw() {
   const http = await new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => resolve(server));
   });
-  return { port: http.address().port, close: () => new Promise((resolve) => http.close(() => resolve())) };
+  return { port: http.address().port, http, close: () => new Promise((resolve) => http.close(() => resolve())) };
 }
 
 const server = config.impl === 'raw' ? await startRaw() : await startOurs();
+// Under callgrind the server runs ~50x slower: Node's 5 s keep-alive timeout then closes connections the client
+// is about to reuse (ECONNRESET after the warm-up, while instrumentation is switched on).
+if (config.keepAliveMs) server.http.keepAliveTimeout = config.keepAliveMs;
 // --alloc-prof <file> (run.mjs): a sampling profile of what the measured calls allocate, garbage included.
 let allocSession;
 process.on('message', async (command) => {
