@@ -135,6 +135,8 @@ process.on('message', async (command) => {
     );
   }
   if (command.cmd === 'cpu') {
+    // With --node-args (tracing flags), marks where the measured calls start and end in the trace.
+    if (config.mark) console.log(`[hot] ${command.gc ? 'measured calls start' : 'measured calls end'}`);
     const gc = globalThis.gc;
     if (command.gc && gc) gc();
     process.send({ cpu: process.cpuUsage(), mem: process.memoryUsage().heapUsed });
