@@ -3,6 +3,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { isResponseClosed } from './http-exchange.js';
 import { byteLength, jsonRpcChunks } from './json-rpc-text.js';
 import { sharedDelayGroup, type DelayGroup } from './delay-group.js';
+import { watchResponseClose, type ResponseCloseWatcher } from './response-close.js';
 
 export const SSE_HEADERS: OutgoingHttpHeaders = {
   'content-type': 'text/event-stream',
@@ -39,7 +40,7 @@ export type McpResponseMode = 'json' | 'sse' | 'auto';
  * so whatever waits on it frees its resources. With `maxBufferBytes`, a client that stops reading cannot make the
  * server buffer without bound: past that many bytes waiting to be sent, the response is destroyed.
  */
-export class McpResponseWriter {
+export class McpResponseWriter implements ResponseCloseWatcher {
   private opened = false;
   private ended = false;
   private cursor = false;
@@ -59,8 +60,12 @@ export class McpResponseWriter {
     private readonly maxBufferBytes = 0,
   ) {
     if (isResponseClosed(res)) this.settle(undefined);
-    // `on`, not `once`: a response closes once, and once() would wrap the listener for every response.
-    else res.on('close', () => this.settle(undefined));
+    else watchResponseClose(res, this);
+  }
+
+  /** The response closed (see `watchResponseClose`). */
+  responseClosed(): void {
+    this.settle(undefined);
   }
 
   /**

@@ -11,6 +11,7 @@ import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { writeRejection, type McpRejection } from '../http/mcp-rejection.js';
+import { watchResponseClose, type ResponseCloseWatcher } from '../http/response-close.js';
 import { OwnedStores } from './owned-stores.js';
 import { McpSessions } from '../sessions/mcp-sessions.js';
 import type { McpSessionTransport } from '../sessions/mcp-session.js';
@@ -39,7 +40,7 @@ const logger = new Logger('McpLifecycle');
  * and stream closed and the stores it made closed. Health reports from it.
  */
 @Injectable()
-export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown, ResponseCloseWatcher {
   private drainingSince?: number;
   private sweeper?: NodeJS.Timeout;
   /** Responses of requests served without a session (stateless 2025, 2026-07-28) that have not ended. */
@@ -162,7 +163,12 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   holdExchange(req: IncomingMessage, res: ServerResponse): void {
     if (this.exchanges.has(res) || res.writableEnded || res.destroyed) return;
     this.exchanges.set(res, req);
-    res.once('close', () => this.exchanges.delete(res));
+    watchResponseClose(res, this);
+  }
+
+  /** An exchange held by `holdExchange` closed. */
+  responseClosed(res: ServerResponse): void {
+    this.exchanges.delete(res);
   }
 
   /** Exchanges on the MCP routes whose request body is still arriving. */
