@@ -12,6 +12,7 @@ import { McpErrorCode } from '../mcp-error-codes.js';
 import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { writeRejection, type McpRejection } from '../http/mcp-rejection.js';
 import { watchResponseClose, type ResponseCloseWatcher } from '../http/response-close.js';
+import { LinkedList, ListNode } from '../http/linked-list.js';
 import { OwnedStores } from './owned-stores.js';
 import { McpSessions } from '../sessions/mcp-sessions.js';
 import type { McpSessionTransport } from '../sessions/mcp-session.js';
@@ -31,6 +32,20 @@ const DRAIN_POLL_MS = 25;
 const LAST_WORDS_MS = 100;
 const logger = new Logger('McpLifecycle');
 
+/** An HTTP exchange on the MCP routes held until its response closes (see `holdExchange`). */
+class ExchangeHold extends ListNode implements ResponseCloseWatcher {
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+  ) {
+    super();
+  }
+
+  responseClosed(): void {
+    this.unlink();
+  }
+}
+
 /**
  * The one admission and lifecycle path of an MCP server, for every transport: Streamable HTTP sessions, legacy SSE
  * sessions, stateless requests, 2026-07-28 requests and listen streams. It counts sessions against
@@ -40,7 +55,7 @@ const logger = new Logger('McpLifecycle');
  * and stream closed and the stores it made closed. Health reports from it.
  */
 @Injectable()
-export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown, ResponseCloseWatcher {
+export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private drainingSince?: number;
   private sweeper?: NodeJS.Timeout;
   /** Responses of requests served without a session (stateless 2025, 2026-07-28) that have not ended. */
@@ -49,7 +64,8 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   private readonly openStreams = new Map<McpOpenStream, string | undefined>();
   private readonly streamsPerCaller = new Map<string, number>();
   /** Every HTTP exchange on this server's MCP routes, from the gate until its response closes. */
-  private readonly exchanges = new Map<ServerResponse, IncomingMessage>();
+  /** Exchanges held by `holdExchange` (a list: one is added and removed per request, see LinkedList). */
+  private readonly exchanges = new LinkedList<ExchangeHold>();
   private closed = false;
 
   constructor(
@@ -161,20 +177,17 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
    * server from closing.
    */
   holdExchange(req: IncomingMessage, res: ServerResponse): void {
-    if (this.exchanges.has(res) || res.writableEnded || res.destroyed) return;
-    this.exchanges.set(res, req);
-    watchResponseClose(res, this);
-  }
-
-  /** An exchange held by `holdExchange` closed. */
-  responseClosed(res: ServerResponse): void {
-    this.exchanges.delete(res);
+    if (res.writableEnded || res.destroyed) return;
+    const hold = new ExchangeHold(req, res);
+    this.exchanges.add(hold);
+    // The hold is told itself when the response closes, and leaves the list.
+    watchResponseClose(res, hold);
   }
 
   /** Exchanges on the MCP routes whose request body is still arriving. */
   private get receiving(): number {
     let count = 0;
-    for (const req of this.exchanges.values()) if (!req.complete && !req.destroyed) count++;
+    for (const { req } of this.exchanges) if (!req.complete && !req.destroyed) count++;
     return count;
   }
 
@@ -239,7 +252,7 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     if (left.length === 0) return;
     const refusal = this.refusal('draining');
     const finished: Promise<void>[] = [];
-    for (const [res] of left) {
+    for (const { res } of left) {
       if (!res.writableEnded) {
         finished.push(new Promise((done) => res.once('close', done).once('finish', done)));
         if (res.headersSent) res.end();
@@ -247,8 +260,9 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
       }
     }
     await Promise.race([Promise.all(finished), sleep(LAST_WORDS_MS)]);
-    for (const [res, req] of left) {
-      this.exchanges.delete(res);
+    for (const hold of left) {
+      const { req } = hold;
+      hold.unlink();
       req.socket?.destroy();
     }
   }

@@ -55,14 +55,28 @@ interface KnownLengthRead {
   done?: BodyDone;
 }
 
-const KNOWN_LENGTH_READ = Symbol('nestmcp.knownLengthRead');
-type ReadingRequest = IncomingMessage & { [KNOWN_LENGTH_READ]?: KnownLengthRead };
+/**
+ * On a request whose body is read (or being read) by us: `true`, or the state of a `readKnownLength` read. One
+ * property for both, so a request gets one property of ours for its body, not two.
+ */
+const BODY_READ = Symbol('nestmcp.bodyRead');
+type ReadingRequest = IncomingMessage & { [BODY_READ]?: KnownLengthRead | true };
+
+/** Marks a request whose body must not be read again (read by us, or by a parser before us). */
+export function markBodyRead(req: IncomingMessage): void {
+  (req as ReadingRequest)[BODY_READ] = true;
+}
+
+/** Whether `markBodyRead` or our reader has seen this request's body. */
+export function isBodyRead(req: IncomingMessage): boolean {
+  return (req as ReadingRequest)[BODY_READ] !== undefined;
+}
 
 function finishKnownLength(req: ReadingRequest, read: KnownLengthRead, raw: RawOutcome): void {
   const done = read.done;
   if (!done) return;
   read.done = read.first = read.more = undefined;
-  req[KNOWN_LENGTH_READ] = undefined;
+  req[BODY_READ] = true;
   // As raw-body does on an error: the rest of the body is left alone.
   if (typeof raw === 'string') req.pause();
   done(outcomeOf(raw, read.limit));
@@ -70,23 +84,23 @@ function finishKnownLength(req: ReadingRequest, read: KnownLengthRead, raw: RawO
 
 // The listeners are the same functions for every request (`this` is the request): no closures per body.
 function onKnownLengthData(this: ReadingRequest, chunk: Buffer): void {
-  const read = this[KNOWN_LENGTH_READ];
-  if (!read) return;
+  const read = this[BODY_READ];
+  if (read === undefined || read === true) return;
   read.received += chunk.length;
   if (read.first === undefined) read.first = chunk;
   else (read.more ??= [read.first]).push(chunk);
 }
 
 function onKnownLengthEnd(this: ReadingRequest): void {
-  const read = this[KNOWN_LENGTH_READ];
-  if (!read) return;
+  const read = this[BODY_READ];
+  if (read === undefined || read === true) return;
   const bytes = read.more ? Buffer.concat(read.more) : (read.first ?? Buffer.alloc(0));
   finishKnownLength(this, read, read.received === read.length ? bytes : 'broken');
 }
 
 function onKnownLengthClose(this: ReadingRequest): void {
-  const read = this[KNOWN_LENGTH_READ];
-  if (read) finishKnownLength(this, read, 'broken');
+  const read = this[BODY_READ];
+  if (read !== undefined && read !== true) finishKnownLength(this, read, 'broken');
 }
 
 /**
@@ -97,7 +111,7 @@ function onKnownLengthClose(this: ReadingRequest): void {
  * own, so none is added) is `broken`, as raw-body's "request aborted" / "size did not match" are.
  */
 function readKnownLength(req: ReadingRequest, length: number, limit: number, done: BodyDone): void {
-  req[KNOWN_LENGTH_READ] = { length, limit, received: 0, first: undefined, more: undefined, done };
+  req[BODY_READ] = { length, limit, received: 0, first: undefined, more: undefined, done };
   req.on('data', onKnownLengthData);
   req.on('end', onKnownLengthEnd);
   req.on('close', onKnownLengthClose);

@@ -6,7 +6,7 @@ import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import { checkOrigin, isLoopbackAddress, type OriginPolicy } from './origin.js';
 import { McpCors } from './mcp-cors.js';
-import { readJsonBody, readJsonBodyThen, type BodyOutcome } from './mcp-body-parser.js';
+import { isBodyRead, markBodyRead, readJsonBody, readJsonBodyThen, type BodyOutcome } from './mcp-body-parser.js';
 import { isJsonContentType, sendEmpty } from '../http/http-exchange.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import type { ResolvedMcpLimits } from '../options/mcp-limits.js';
@@ -55,7 +55,6 @@ interface FastifyLike {
   addHook(name: 'onRoute', hook: (route: FastifyRouteOptions) => void): void;
 }
 
-const BODY_READ = Symbol('nestmcp.bodyRead');
 /** A body the gate refused (and answered). */
 const NOT_READ = Symbol('nestmcp.notRead');
 const PARSED_BODY = Symbol('nestmcp.parsedBody');
@@ -157,7 +156,7 @@ export class McpHttpGate {
     const path = (req as { route?: { path?: unknown } }).route?.path;
     const served = { declared, path: typeof path === 'string' ? path : declared };
     const parsed = (request as { body?: unknown }).body;
-    if (parsed !== undefined) (req as unknown as Record<symbol, boolean>)[BODY_READ] = true;
+    if (parsed !== undefined) markBodyRead(req);
     const body = this.gateRequest(req, res, served);
     if (body === false) return false;
     if (body === undefined) return true;
@@ -180,8 +179,8 @@ export class McpHttpGate {
     const request = req as IncomingMessage & Record<symbol, boolean> & { _body?: boolean; body?: unknown };
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) return undefined;
     // Read already (here, or by a parser in front of the gate): reading again would wait for an end that has passed.
-    if (request[BODY_READ] || request._body || request.body !== undefined || req.readableEnded) return undefined;
-    request[BODY_READ] = true;
+    if (isBodyRead(req) || request._body || request.body !== undefined || req.readableEnded) return undefined;
+    markBodyRead(req);
     const limit = this.limits.maxBodyBytes;
     return new Promise((resolve) => readJsonBodyThen(req, limit, resolve));
   }

@@ -83,7 +83,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
   }
 
   private postInSession(exchange: HttpExchange, body: JSONRPCMessage, session: McpSession | undefined): void {
-    const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
+    // MCP_SESSION_ID_HEADER, spelled out: an object literal with a computed key is built property by property.
+    const headers: OutgoingHttpHeaders = { 'mcp-session-id': session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
     if (isRequest(body) && !this.lifecycle.admitStream(session.transport)) {
       return writeRejection(exchange.res, this.lifecycle.streamRefusal(headers, body.id));
