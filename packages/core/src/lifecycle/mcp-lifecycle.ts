@@ -46,6 +46,17 @@ class ExchangeHold extends ListNode implements ResponseCloseWatcher {
   }
 }
 
+/** A request without a session, counted by the lifecycle until `release()` (see `holdRequest`). */
+export class McpRequestHold extends ListNode {
+  constructor(readonly response: McpOpenStream) {
+    super();
+  }
+
+  release(): void {
+    this.unlink();
+  }
+}
+
 /**
  * The one admission and lifecycle path of an MCP server, for every transport: Streamable HTTP sessions, legacy SSE
  * sessions, stateless requests, 2026-07-28 requests and listen streams. It counts sessions against
@@ -59,7 +70,7 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   private drainingSince?: number;
   private sweeper?: NodeJS.Timeout;
   /** Responses of requests served without a session (stateless 2025, 2026-07-28) that have not ended. */
-  private readonly sessionless = new Set<McpOpenStream>();
+  private readonly sessionless = new LinkedList<McpRequestHold>();
   /** Listen streams, with whom the per-caller cap counts each for. */
   private readonly openStreams = new Map<McpOpenStream, string | undefined>();
   private readonly streamsPerCaller = new Map<string, number>();
@@ -144,9 +155,10 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
    * Counts a request without a session (its response) until the returned function is called, so drain waits for
    * it; a request still running when the drain time is up has its response ended.
    */
-  holdRequest(response: McpOpenStream): () => void {
-    this.sessionless.add(response);
-    return () => this.sessionless.delete(response);
+  holdRequest(response: McpOpenStream): McpRequestHold {
+    const hold = new McpRequestHold(response);
+    this.sessionless.add(hold);
+    return hold;
   }
 
   /**
@@ -268,8 +280,10 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   }
 
   private endSessionless(): void {
-    for (const response of [...this.sessionless]) response.end();
-    this.sessionless.clear();
+    for (const hold of [...this.sessionless]) {
+      hold.release();
+      hold.response.end();
+    }
   }
 
   private endOpenStreams(): void {

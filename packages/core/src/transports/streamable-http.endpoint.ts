@@ -197,10 +197,12 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const connection = pooled instanceof Promise ? await pooled : pooled;
     const stream = this.run(exchange, undefined, () => this.deliver(exchange, connection.transport, message, {}));
     if (!stream) return this.statelessPool.release(connection, message.method, false);
-    const release = this.lifecycle.holdRequest(stream);
-    const answer = await stream.done;
-    release();
-    this.statelessPool.release(connection, message.method, answer !== undefined);
+    // Told when the response ends, without a promise (as a session's request is): the route has nothing to wait for.
+    const hold = this.lifecycle.holdRequest(stream);
+    stream.onDone((answer) => {
+      hold.release();
+      this.statelessPool.release(connection, message.method, answer !== undefined);
+    });
   }
 
   private async openStateless(): Promise<McpStatelessConnection> {
