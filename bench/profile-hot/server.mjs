@@ -53,7 +53,7 @@ async function startOurs() {
   if (config.prefix) app.setGlobalPrefix(config.prefix);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
-  return { port: address.port, close: () => app.close() };
+  return { port: address.port, http: app.getHttpServer(), close: () => app.close() };
 }
 
 async function startRaw() {
@@ -119,10 +119,13 @@ async function startRaw() {
   const http = await new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => resolve(server));
   });
-  return { port: http.address().port, close: () => new Promise((resolve) => http.close(() => resolve())) };
+  return { port: http.address().port, http, close: () => new Promise((resolve) => http.close(() => resolve())) };
 }
 
 const server = config.impl === 'raw' ? await startRaw() : await startOurs();
+// Under callgrind the server runs ~50x slower: Node's 5 s keep-alive timeout then closes connections the client
+// is about to reuse (ECONNRESET after the warm-up, while instrumentation is switched on).
+if (config.keepAliveMs) server.http.keepAliveTimeout = config.keepAliveMs;
 // --alloc-prof <file> (run.mjs): a sampling profile of what the measured calls allocate, garbage included.
 let allocSession;
 process.on('message', async (command) => {
@@ -141,6 +144,8 @@ process.on('message', async (command) => {
     );
   }
   if (command.cmd === 'cpu') {
+    // With --node-args (tracing flags), marks where the measured calls start and end in the trace.
+    if (config.mark) console.log(`[hot] ${command.gc ? 'measured calls start' : 'measured calls end'}`);
     const gc = globalThis.gc;
     if (command.gc && gc) gc();
     process.send({ cpu: process.cpuUsage(), mem: process.memoryUsage().heapUsed });

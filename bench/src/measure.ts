@@ -35,6 +35,13 @@ const implsOf = (servers: Servers, workload: Workload) => (Object.keys(servers) 
 /** Runs the load `runs` times on each server, alternating servers within each round. */
 async function alternate(options: BenchOptions, servers: Servers, workload: Workload, fillers: number, extra: Partial<LoadJob>, label: string): Promise<Partial<Record<Impl, LoadResult[]>>> {
   const runs: Partial<Record<Impl, LoadResult[]>> = {};
+  if (options.roundWarmupMs > 0) {
+    for (const impl of implsOf(servers, workload)) {
+      const result = await runLoad(job(options, servers[impl]!.port, workload, fillers, { ...extra, warmupMs: 0, durationMs: options.roundWarmupMs }), options.pin);
+      checkErrors(`${label} N=${fillers} warm-up ${impl}`, result);
+      log(`  ${label} N=${fillers} warm-up ${impl}: ${result.throughput.toFixed(0)} ops/s (not counted)`);
+    }
+  }
   for (let run = 1; run <= options.runs; run++) {
     for (const impl of implsOf(servers, workload)) {
       const result = await runLoad(job(options, servers[impl]!.port, workload, fillers, extra), options.pin);

@@ -4,6 +4,11 @@ import { IMPLS, type Impl } from './servers/server-config.js';
 export interface BenchOptions {
   durationMs: number;
   warmupMs: number;
+  /**
+   * An unmeasured run on each server before a workload's first measured round: a fresh server process needs a few
+   * seconds of load before V8 has compiled its hot path and sized its heap (first runs measured at half speed).
+   */
+  roundWarmupMs: number;
   runs: number;
   fillers: number[];
   workloads: string[];
@@ -42,6 +47,7 @@ export const DEFAULT_NODE_WORKLOADS = ['call-session-json', 'call-session-sse', 
 export const USAGE = `Usage: npm run bench -- [options]
   --duration <s>     measured seconds per run (default 5)
   --warmup <s>       warm-up seconds before each run (default 1)
+  --warmup-round <s> an unmeasured run of this length on each server before a workload's first round (default 3; 0: none)
   --runs <n>         alternating runs per workload (raw, ours, fastify, peers, raw, ...); medians are reported (default 3)
   --n <list>         numbers of filler tools, e.g. 0,100,1000 (default 0,100,1000)
   --workloads <list> workloads to run (default: all), see below
@@ -82,6 +88,7 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
   const options: BenchOptions = {
     durationMs: 5000,
     warmupMs: 1000,
+    roundWarmupMs: 3000,
     runs: 3,
     fillers: [0, 100, 1000],
     workloads: known,
@@ -109,6 +116,7 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
     switch (flag) {
       case '--duration': options.durationMs = positive(flag, value(), 0.1) * 1000; break;
       case '--warmup': options.warmupMs = positive(flag, value()) * 1000; break;
+      case '--warmup-round': options.roundWarmupMs = positive(flag, value()) * 1000; break;
       case '--runs': options.runs = Math.round(positive(flag, value(), 1)); break;
       case '--n': options.fillers = list(value() ?? '').map((n) => Math.round(positive(flag, n))); break;
       case '--workloads': options.workloads = list(value() ?? ''); break;
@@ -140,6 +148,7 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
   if (options.smoke) {
     preset('--duration', () => (options.durationMs = 1000));
     preset('--warmup', () => (options.warmupMs = 200));
+    preset('--warmup-round', () => (options.roundWarmupMs = 0));
     preset('--runs', () => (options.runs = 1));
     preset('--n', () => (options.fillers = [0]));
     preset('--sessions', () => (options.sessions = 20));
@@ -147,6 +156,7 @@ export function parseOptions(argv: string[], known: string[]): BenchOptions {
   } else if (options.quick) {
     preset('--duration', () => (options.durationMs = 2000));
     preset('--warmup', () => (options.warmupMs = 500));
+    preset('--warmup-round', () => (options.roundWarmupMs = 1000));
     preset('--runs', () => (options.runs = 2));
     preset('--n', () => (options.fillers = [0, 1000]));
     preset('--sessions', () => (options.sessions = 200));

@@ -48,11 +48,12 @@ function groupsOf(workloads: Workload[], fillers: number[], options: BenchOption
 function workloadSeconds(options: BenchOptions, group: Group, workload: Workload): number {
   const servers = group.servers.filter((impl) => !workload.only || workload.only.includes(impl)).length;
   const run = (options.warmupMs + options.durationMs) / 1000 + PER_RUN;
+  const round = options.roundWarmupMs > 0 ? servers * (options.roundWarmupMs / 1000 + PER_RUN) : 0;
   switch (workload.measure) {
     case 'throughput':
-      return options.runs * servers * run;
+      return round + options.runs * servers * run;
     case 'latency':
-      return options.runs * servers * run + (group.workloads.some((other) => other.name === RATE_REFERENCE) ? 0 : run);
+      return round + options.runs * servers * run + (group.workloads.some((other) => other.name === RATE_REFERENCE) ? 0 : run);
     case 'memory':
       return servers * (3 + idleWarmupMs(options) / 1000 + sessionsFor(options, group.fillers) * 0.004);
     case 'soak':
@@ -90,7 +91,8 @@ export function minutes(seconds: number): string {
 
 export function planText(plan: Plan, options: BenchOptions): string {
   const lines = [
-    `${options.runs} run(s) of ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s measured per server and workload, ${options.connections} connections`,
+    `${options.runs} run(s) of ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s measured per server and workload, ${options.connections} connections` +
+      (options.roundWarmupMs > 0 ? `; first an unmeasured ${options.roundWarmupMs / 1000} s run per server and workload` : ''),
   ];
   for (const group of plan.groups) {
     const node = group.nodeMajor ? `Node ${group.nodeMajor}` : `Node ${process.versions.node.split('.')[0]} (this one)`;

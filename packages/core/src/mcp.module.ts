@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type NestModule, type Provider } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import { McpHttpRequestModule } from './context/mcp-http-request.module.js';
 import { McpConfigurableModule, MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
 import { McpMessages } from './mcp.messages.js';
@@ -7,7 +7,6 @@ import type { McpModuleAsyncOptions, McpModuleOptions, McpTransportsOptions } fr
 import type { McpHealthOptions } from './interfaces/mcp-limits.interface.js';
 import { McpExplorer } from './discovery/mcp.explorer.js';
 import { McpRouteToolsExplorer } from './discovery/mcp-route-tools.explorer.js';
-import { McpRouteTargetGuard } from './rest-tools/route-target.guard.js';
 import { McpMetadataAccessor } from './discovery/mcp-metadata.accessor.js';
 import { McpRegistry } from './registry/mcp-registry.js';
 import { McpDispatcher } from './execution/mcp-dispatcher.js';
@@ -61,8 +60,6 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
     McpExplorer,
     // Tools from the app's routes and from OpenAPI documents (none unless asked for)
     McpRouteToolsExplorer,
-    // A route tool's in-process request reaches its own route's handler and no other (lets every other request by)
-    { provide: APP_GUARD, useClass: McpRouteTargetGuard },
     // The core of operations and each revision's glue
     McpOperations,
     McpDispatcher,
@@ -93,13 +90,20 @@ import { ProtectedResourceRoutes } from './auth/protected-resource.routes.js';
   exports: [McpRegistry, McpSessions, McpHealth, McpChannels],
 })
 export class McpModule extends McpConfigurableModule implements NestModule {
-  constructor(private readonly gate: McpHttpGate) {
+  constructor(
+    private readonly gate: McpHttpGate,
+    private readonly routeTools: McpRouteToolsExplorer,
+  ) {
     super();
   }
 
-  /** Runs after the app's body parsers are registered and before its routes: hooks in the MCP routes' gate. */
+  /**
+   * Runs after the app's body parsers are registered and before its routes: hooks in the MCP routes' gate, and
+   * when routes are tools, the guard that keeps a route tool's in-process request on its own route.
+   */
   configure(): void {
     this.gate.install();
+    this.routeTools.installRouteTargetGuard();
   }
 
   static override forRoot(options: McpModuleOptions): DynamicModule {

@@ -22,7 +22,7 @@ import { multiIssuerTokenChecker } from './multi-issuer-token-checker.js';
 import { verifierTokenChecker } from './verifier-token-checker.js';
 import type { McpTokenCheck, McpTokenChecker } from './token-check.js';
 import { NAMELESS_PRINCIPAL, credentialKey, principalFromUser, principalKey } from './mcp-principal.js';
-import { getRequestAuth, principalAuth, setRequestAuth, type McpRequestAuth } from './request-auth.js';
+import { NOBODY, getRequestAuth, principalAuth, setRequestAuth, type McpRequestAuth } from './request-auth.js';
 import { requestOrigin } from './request-origin.js';
 import { triesBearerAuth } from './bearer-token.js';
 
@@ -143,7 +143,9 @@ export class McpAuthenticator implements OnModuleInit, OnApplicationBootstrap {
       this.warnedNameless = true;
       this.logger.warn(McpMessages.authNamelessPrincipal(this.serverName));
     }
-    setRequestAuth(request, auth);
+    // Nobody, found without an app's mapping, is found again as cheaply as it is read back: not kept on the
+    // request (a property added to every request, and the growth of its property store, for nothing).
+    if (auth !== NOBODY || this.options?.principal) setRequestAuth(request, auth);
     return auth;
   }
 

@@ -33,7 +33,7 @@ export function tokenAuth(token: AccessToken, principal: string): McpRequestAuth
 }
 
 /** A caller nobody named (the same object for every such request: nothing to allocate per request). */
-const NOBODY: McpRequestAuth = Object.freeze({ access: UNAUTHENTICATED_ACCESS, principal: undefined });
+export const NOBODY: McpRequestAuth = Object.freeze({ access: UNAUTHENTICATED_ACCESS, principal: undefined });
 
 /** What the app's guards established, read through the principal mapping (`undefined`: nobody). */
 export function principalAuth(caller: McpPrincipal | undefined, principal: string | undefined): McpRequestAuth {

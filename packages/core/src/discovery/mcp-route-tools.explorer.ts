@@ -16,6 +16,7 @@ import { isRouteMethod, routeOperation } from '../rest-tools/route-operation.js'
 import { SWAGGER } from '../rest-tools/dto-rest-schema.js';
 import { routeHost, servedRoute, type ServedRoute } from '../rest-tools/served-route.js';
 import { openApiSender } from '../rest-tools/openapi-sender.js';
+import { McpRouteTargetGuard } from '../rest-tools/route-target.guard.js';
 import { McpMetadataAccessor } from './mcp-metadata.accessor.js';
 
 /**
@@ -44,7 +45,24 @@ export class McpRouteToolsExplorer implements OnModuleInit {
     }
   }
 
+  /**
+   * Called while the app registers its modules, before Nest builds its routes: when this server makes tools of
+   * routes, the app gets McpRouteTargetGuard as a global guard (once, whichever server asks). An app without route
+   * tools has no guard of ours on any of its routes: Nest then runs no guard step for routes without guards of
+   * their own, the MCP route among them.
+   */
+  installRouteTargetGuard(): void {
+    if (this.routeCandidates().next().done) return;
+    if (this.config.getGlobalGuards().some((guard) => guard instanceof McpRouteTargetGuard)) return;
+    this.config.useGlobalGuards(new McpRouteTargetGuard());
+  }
+
   private exploreRoutes(): void {
+    for (const { wrapper, controller, methodName, method, tool } of this.routeCandidates()) this.registerRoute(wrapper, controller, methodName, method, tool);
+  }
+
+  /** The controller routes this server makes tools of. */
+  private *routeCandidates(): Generator<{ wrapper: InstanceWrapper; controller: Type<unknown>; methodName: string; method: (...args: unknown[]) => unknown; tool: McpToolOptions | undefined }> {
     // A standalone application context (stdio, a TestingModule that was only compiled) has no HTTP server to call
     // into, so its controller routes are no tools there (docs/rest-as-tools.md).
     if (!this.adapterHost.httpAdapter) return;
@@ -63,7 +81,7 @@ export class McpRouteToolsExplorer implements OnModuleInit {
         if (!isRouteMethod(method)) continue;
         const tool = this.accessor.getTool(method);
         if (tool ? !this.selects(tool.server) : !whole || Reflect.getMetadata(SWAGGER.excludeEndpoint, method)?.disable) continue;
-        this.registerRoute(wrapper, metatype, methodName, method, tool);
+        yield { wrapper, controller: metatype, methodName, method, tool };
       }
     }
   }

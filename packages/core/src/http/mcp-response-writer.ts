@@ -2,7 +2,8 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { isResponseClosed } from './http-exchange.js';
 import { byteLength, jsonRpcChunks } from './json-rpc-text.js';
-import { sharedDelayGroup, type DelayGroup } from './delay-group.js';
+import { sharedDelayGroup, type DelayEntry, type DelayGroup } from './delay-group.js';
+import { watchResponseClose, type ResponseCloseWatcher } from './response-close.js';
 
 export const SSE_HEADERS: OutgoingHttpHeaders = {
   'content-type': 'text/event-stream',
@@ -12,6 +13,9 @@ export const SSE_HEADERS: OutgoingHttpHeaders = {
 };
 
 const KEEP_ALIVE = ': keep-alive\n\n';
+
+/** The group of the keep-alive delay last asked for (there is usually one): no key to build and look up per request. */
+let keepAliveGroup: DelayGroup<McpResponseWriter> | undefined;
 
 function keepAliveDue(writer: McpResponseWriter): void {
   writer.startKeepAliveNow();
@@ -39,12 +43,12 @@ export type McpResponseMode = 'json' | 'sse' | 'auto';
  * so whatever waits on it frees its resources. With `maxBufferBytes`, a client that stops reading cannot make the
  * server buffer without bound: past that many bytes waiting to be sent, the response is destroyed.
  */
-export class McpResponseWriter {
+export class McpResponseWriter implements ResponseCloseWatcher {
   private opened = false;
   private ended = false;
   private cursor = false;
   private keepAlive?: NodeJS.Timeout;
-  private keepAliveStart?: DelayGroup<McpResponseWriter>;
+  private keepAliveStart?: DelayEntry<McpResponseWriter>;
   private keepAliveMs = 0;
   private final?: JSONRPCMessage;
   /** Told when the response ends (see `onDone`): one function, or several. */
@@ -59,8 +63,12 @@ export class McpResponseWriter {
     private readonly maxBufferBytes = 0,
   ) {
     if (isResponseClosed(res)) this.settle(undefined);
-    // `on`, not `once`: a response closes once, and once() would wrap the listener for every response.
-    else res.on('close', () => this.settle(undefined));
+    else watchResponseClose(res, this);
+  }
+
+  /** The response closed (see `watchResponseClose`). */
+  responseClosed(): void {
+    this.settle(undefined);
   }
 
   /**
@@ -114,8 +122,9 @@ export class McpResponseWriter {
     if (this.mode !== 'sse' || this.ended) return;
     // One timer for every response waiting with this delay (most are answered long before it).
     this.keepAliveMs = ms;
-    this.keepAliveStart = sharedDelayGroup('keep-alive', ms, keepAliveDue);
-    this.keepAliveStart.add(this);
+    if (keepAliveGroup?.ms !== ms) keepAliveGroup = sharedDelayGroup('keep-alive', ms, keepAliveDue);
+    this.keepAliveStart?.cancel();
+    this.keepAliveStart = keepAliveGroup.add(this);
   }
 
   /** No answer after the keep-alive delay: opens the stream and keeps it alive. */
@@ -222,7 +231,7 @@ export class McpResponseWriter {
 
   private settle(message: JSONRPCMessage | undefined): void {
     if (this.keepAlive) clearInterval(this.keepAlive);
-    this.keepAliveStart?.delete(this);
+    this.keepAliveStart?.cancel();
     if (this.ended) return;
     this.ended = true;
     this.final = message;

@@ -30,6 +30,14 @@ interface ExpressLayer {
   route?: ExpressRoute;
   match(path: string): unknown;
 }
+interface ExpressEntry {
+  layer: ExpressLayer;
+  route: ExpressRoute;
+  served: McpServedRoute;
+}
+const NO_ENTRIES: readonly ExpressEntry[] = [];
+const MAX_CACHED_PATHS = 256;
+const MAX_CACHED_PATH_LENGTH = 512;
 interface ExpressApp {
   router?: { stack?: ExpressLayer[] };
 }
@@ -69,7 +77,9 @@ export class McpServedRoutes {
   /** The declared path that names the server's resource (RFC 9728): the Streamable HTTP one, else the SSE one. */
   readonly resourceDeclared?: string;
   private readonly fastifyRoutes: McpServedRoute[] = [];
-  private expressLayers?: { layer: ExpressLayer; route: ExpressRoute; served: McpServedRoute }[];
+  private expressLayers?: ExpressEntry[];
+  /** The layers that match a path (see `layersMatching`), for the layers of `expressLayers`. */
+  private readonly matchesByPath = new Map<string, readonly ExpressEntry[]>();
   private expressStackSize = -1;
 
   constructor(
@@ -122,26 +132,41 @@ export class McpServedRoutes {
       return undefined;
     }
     if (path === undefined) return undefined;
-    for (const { layer, route, served } of layers) {
-      let matched: unknown;
-      try {
-        matched = layer.match(path);
-      } catch {
-        // The router fails such a path too (e.g. bad percent-encoding): it is not served.
-        continue;
-      }
-      if (matched && route._handlesMethod(method)) return served;
-    }
+    for (const { route, served } of this.layersMatching(layers, path)) if (route._handlesMethod(method)) return served;
     return undefined;
   }
 
+  /**
+   * The layers whose path matches `path`, remembered by path (clients send the same few on every request): a
+   * layer's match depends only on the path, and the router matches it again anyway, so matching it here too on
+   * every request (a regular expression, two objects and their keys) bought nothing. Bounded: starts over when
+   * full; long paths are not kept.
+   */
+  private layersMatching(layers: ExpressEntry[], path: string): readonly ExpressEntry[] {
+    let matching = this.matchesByPath.get(path);
+    if (matching !== undefined) return matching;
+    matching = layers.filter(({ layer }) => {
+      try {
+        return Boolean(layer.match(path));
+      } catch {
+        // The router fails such a path too (e.g. bad percent-encoding): it is not served.
+        return false;
+      }
+    });
+    if (matching.length === 0) matching = NO_ENTRIES;
+    if (path.length > MAX_CACHED_PATH_LENGTH) return matching;
+    if (this.matchesByPath.size >= MAX_CACHED_PATHS) this.matchesByPath.clear();
+    this.matchesByPath.set(path, matching);
+    return matching;
+  }
+
   /** The Express router layers of this server's routes, found once the routes exist (again if the stack grows). */
-  private scanExpress(): { layer: ExpressLayer; route: ExpressRoute; served: McpServedRoute }[] {
+  private scanExpress(): ExpressEntry[] {
     const adapter = this.adapterHost?.httpAdapter;
     if (!adapter || adapter.getType() === 'fastify') return [];
     const stack = adapter.getInstance<ExpressApp>()?.router?.stack ?? [];
     if (this.expressLayers && stack.length === this.expressStackSize) return this.expressLayers;
-    const found: { layer: ExpressLayer; route: ExpressRoute; served: McpServedRoute }[] = [];
+    const found: ExpressEntry[] = [];
     for (const layer of stack) {
       const route = layer.route;
       if (!route || typeof route.path !== 'string') continue;
@@ -149,6 +174,7 @@ export class McpServedRoutes {
       if (this.owns(mark)) found.push({ layer, route, served: { declared: mark, path: route.path } });
     }
     this.expressLayers = found;
+    this.matchesByPath.clear();
     this.expressStackSize = stack.length;
     return found;
   }

@@ -11,6 +11,8 @@ import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { writeRejection, type McpRejection } from '../http/mcp-rejection.js';
+import { watchResponseClose, type ResponseCloseWatcher } from '../http/response-close.js';
+import { LinkedList, ListNode } from '../http/linked-list.js';
 import { OwnedStores } from './owned-stores.js';
 import { McpSessions } from '../sessions/mcp-sessions.js';
 import type { McpSessionTransport } from '../sessions/mcp-session.js';
@@ -30,6 +32,31 @@ const DRAIN_POLL_MS = 25;
 const LAST_WORDS_MS = 100;
 const logger = new Logger('McpLifecycle');
 
+/** An HTTP exchange on the MCP routes held until its response closes (see `holdExchange`). */
+class ExchangeHold extends ListNode implements ResponseCloseWatcher {
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+  ) {
+    super();
+  }
+
+  responseClosed(): void {
+    this.unlink();
+  }
+}
+
+/** A request without a session, counted by the lifecycle until `release()` (see `holdRequest`). */
+export class McpRequestHold extends ListNode {
+  constructor(readonly response: McpOpenStream) {
+    super();
+  }
+
+  release(): void {
+    this.unlink();
+  }
+}
+
 /**
  * The one admission and lifecycle path of an MCP server, for every transport: Streamable HTTP sessions, legacy SSE
  * sessions, stateless requests, 2026-07-28 requests and listen streams. It counts sessions against
@@ -43,29 +70,20 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   private drainingSince?: number;
   private sweeper?: NodeJS.Timeout;
   /** Responses of requests served without a session (stateless 2025, 2026-07-28) that have not ended. */
-  private readonly sessionless = new Set<McpOpenStream>();
+  private readonly sessionless = new LinkedList<McpRequestHold>();
   /** Listen streams, with whom the per-caller cap counts each for. */
   private readonly openStreams = new Map<McpOpenStream, string | undefined>();
   private readonly streamsPerCaller = new Map<string, number>();
   /** Every HTTP exchange on this server's MCP routes, from the gate until its response closes. */
-  private readonly exchanges = new Map<ServerResponse, IncomingMessage>();
-  /**
-   * Forgets an exchange when its response closes: one listener for every exchange (Node calls it with the response
-   * as `this`), not a closure and a `once` wrapper per request. A response closes once, so `on` is enough.
-   */
-  private readonly forgetExchange: (this: ServerResponse) => void;
+  /** Exchanges held by `holdExchange` (a list: one is added and removed per request, see LinkedList). */
+  private readonly exchanges = new LinkedList<ExchangeHold>();
   private closed = false;
 
   constructor(
     private readonly options: McpResolvedOptions,
     private readonly sessions: McpSessions,
     private readonly ownedStores: OwnedStores,
-  ) {
-    const exchanges = this.exchanges;
-    this.forgetExchange = function (this: ServerResponse) {
-      exchanges.delete(this);
-    };
-  }
+  ) {}
 
   onModuleInit(): void {
     const idle = this.options.limits.sessionIdleTimeoutMs;
@@ -137,9 +155,10 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
    * Counts a request without a session (its response) until the returned function is called, so drain waits for
    * it; a request still running when the drain time is up has its response ended.
    */
-  holdRequest(response: McpOpenStream): () => void {
-    this.sessionless.add(response);
-    return () => this.sessionless.delete(response);
+  holdRequest(response: McpOpenStream): McpRequestHold {
+    const hold = new McpRequestHold(response);
+    this.sessionless.add(hold);
+    return hold;
   }
 
   /**
@@ -170,15 +189,17 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
    * server from closing.
    */
   holdExchange(req: IncomingMessage, res: ServerResponse): void {
-    if (this.exchanges.has(res) || res.writableEnded || res.destroyed) return;
-    this.exchanges.set(res, req);
-    res.on('close', this.forgetExchange);
+    if (res.writableEnded || res.destroyed) return;
+    const hold = new ExchangeHold(req, res);
+    this.exchanges.add(hold);
+    // The hold is told itself when the response closes, and leaves the list.
+    watchResponseClose(res, hold);
   }
 
   /** Exchanges on the MCP routes whose request body is still arriving. */
   private get receiving(): number {
     let count = 0;
-    for (const req of this.exchanges.values()) if (!req.complete && !req.destroyed) count++;
+    for (const { req } of this.exchanges) if (!req.complete && !req.destroyed) count++;
     return count;
   }
 
@@ -243,7 +264,7 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
     if (left.length === 0) return;
     const refusal = this.refusal('draining');
     const finished: Promise<void>[] = [];
-    for (const [res] of left) {
+    for (const { res } of left) {
       if (!res.writableEnded) {
         finished.push(new Promise((done) => res.once('close', done).once('finish', done)));
         if (res.headersSent) res.end();
@@ -251,15 +272,18 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
       }
     }
     await Promise.race([Promise.all(finished), sleep(LAST_WORDS_MS)]);
-    for (const [res, req] of left) {
-      this.exchanges.delete(res);
+    for (const hold of left) {
+      const { req } = hold;
+      hold.unlink();
       req.socket?.destroy();
     }
   }
 
   private endSessionless(): void {
-    for (const response of [...this.sessionless]) response.end();
-    this.sessionless.clear();
+    for (const hold of [...this.sessionless]) {
+      hold.release();
+      hold.response.end();
+    }
   }
 
   private endOpenStreams(): void {

@@ -2,10 +2,11 @@ import { type CanActivate, type ExecutionContext, Injectable, NotFoundException 
 import { routeTargetOf } from './route-target.js';
 
 /**
- * A global guard (`APP_GUARD` of McpModule) that lets a route tool's in-process request reach only the route it was
- * made for: any other handler Nest routes it to is refused before its own guards, interceptors, pipes and the
- * handler run, and the tool call fails (docs/rest-as-tools.md, "Only the tool's route"). Every other request, and
- * every non-HTTP context, passes untouched: one WeakMap lookup.
+ * A global guard that lets a route tool's in-process request reach only the route it was made for: any other
+ * handler Nest routes it to is refused before its own guards, interceptors, pipes and the handler run, and the tool
+ * call fails (docs/rest-as-tools.md, "Only the tool's route"). Every other request, and every non-HTTP context,
+ * passes untouched: one WeakMap lookup. Added to the app's global guards only when a server makes tools of routes
+ * (McpRouteToolsExplorer.installRouteTargetGuard), so an app without route tools pays no guard step for it.
  */
 @Injectable()
 export class McpRouteTargetGuard implements CanActivate {

@@ -71,7 +71,7 @@ export class Rev2026Channel {
       await server.close();
       return;
     }
-    const release = this.lifecycle.holdRequest(response);
+    const hold = this.lifecycle.holdRequest(response);
     const ms = this.options.limits.requestTimeoutMs;
     const timer = ms
       ? setTimeout(() => {
@@ -85,7 +85,7 @@ export class Rev2026Channel {
       await response.done;
     } finally {
       clearTimeout(timer);
-      release();
+      hold.release();
     }
   }
 }

@@ -65,14 +65,14 @@ export class Rev2026Endpoint {
       await server.close();
       return;
     }
-    const release = this.lifecycle.holdRequest(response);
+    const hold = this.lifecycle.holdRequest(response);
     const timer = this.deadline(response, transport, message.id);
     try {
       runInMcpRequestContext(store, () => transport.deliver(message));
       await response.done;
     } finally {
       clearTimeout(timer);
-      release();
+      hold.release();
     }
   }
 

@@ -34,50 +34,87 @@ export function parseJsonBody(bytes: Buffer): BodyOutcome {
 /** A body read in full, or why not (`size`: larger than the limit; `broken`: aborted, short, unreadable). */
 type RawOutcome = Buffer | 'size' | 'broken';
 
-/**
- * The usual MCP body: a Content-Length within the limit, read from the request itself. Three listeners and no
- * promise (raw-body, used for every other case, adds two more listeners, their removal, a promise and a copy of
- * the chunks). Node's parser never hands over more than the Content-Length; a request that ends short, errs or
- * closes first is `broken`, as raw-body's "request aborted" / "size did not match" are.
- */
-function readKnownLength(req: IncomingMessage, length: number, done: (outcome: RawOutcome) => void): void {
-  let first: Buffer | undefined;
-  let more: Buffer[] | undefined;
-  let received = 0;
-  let complete = false;
-  const finish = (outcome: RawOutcome) => {
-    if (complete) return;
-    complete = true;
-    first = more = undefined;
-    // As raw-body does on an error: the rest of the body is left alone.
-    if (typeof outcome === 'string') req.pause();
-    done(outcome);
-  };
-  req.on('data', (chunk: Buffer) => {
-    if (complete) return;
-    received += chunk.length;
-    if (first === undefined) first = chunk;
-    else (more ??= [first]).push(chunk);
-  });
-  req.on('end', () => {
-    if (complete) return;
-    const bytes = more ? Buffer.concat(more) : (first ?? Buffer.alloc(0));
-    finish(received === length ? bytes : 'broken');
-  });
-  req.on('error', () => finish('broken'));
-  req.on('close', () => finish('broken'));
+type BodyDone = (outcome: BodyOutcome) => void;
+
+function outcomeOf(raw: RawOutcome, limit: number): BodyOutcome {
+  if (raw === 'size') return { ok: false, status: 413, code: McpErrorCode.InvalidRequest, message: McpMessages.bodyTooLarge(limit) };
+  if (raw === 'broken') return { ok: false, status: 400, code: McpErrorCode.ParseError, message: McpMessages.parseError() };
+  const parsed = parseJsonBody(raw);
+  if (parsed.ok) (parsed as { bytes?: number }).bytes = raw.length;
+  return parsed;
 }
 
-function readRaw(req: IncomingMessage, limit: number, stream: Readable, done: (outcome: RawOutcome) => void): void {
-  const lengthHeader = stream === req && !req.headers['transfer-encoding'] ? req.headers['content-length'] : undefined;
-  const length = lengthHeader !== undefined && /^\d{1,15}$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
-  if (length !== undefined && length > limit) return done('size');
-  const state = req.readableFlowing === null && (req as { _readableState?: { encoding?: unknown } })._readableState;
-  if (stream === req && length !== undefined && state && !state.encoding && req.readable) return readKnownLength(req, length, done);
-  getRawBody(stream, { limit, length: lengthHeader }, (error, bytes) => {
-    if (!error) return done(bytes);
-    done((error as { type?: string }).type === 'entity.too.large' ? 'size' : 'broken');
-  });
+/** A body being read by `readKnownLength`, kept on its request. */
+interface KnownLengthRead {
+  readonly length: number;
+  readonly limit: number;
+  received: number;
+  first?: Buffer;
+  more?: Buffer[];
+  /** Cleared once the read is over. */
+  done?: BodyDone;
+}
+
+/**
+ * On a request whose body is read (or being read) by us: `true`, or the state of a `readKnownLength` read. One
+ * property for both, so a request gets one property of ours for its body, not two.
+ */
+const BODY_READ = Symbol('nestmcp.bodyRead');
+type ReadingRequest = IncomingMessage & { [BODY_READ]?: KnownLengthRead | true };
+
+/** Marks a request whose body must not be read again (read by us, or by a parser before us). */
+export function markBodyRead(req: IncomingMessage): void {
+  (req as ReadingRequest)[BODY_READ] = true;
+}
+
+/** Whether `markBodyRead` or our reader has seen this request's body. */
+export function isBodyRead(req: IncomingMessage): boolean {
+  return (req as ReadingRequest)[BODY_READ] !== undefined;
+}
+
+function finishKnownLength(req: ReadingRequest, read: KnownLengthRead, raw: RawOutcome): void {
+  const done = read.done;
+  if (!done) return;
+  read.done = read.first = read.more = undefined;
+  req[BODY_READ] = true;
+  // As raw-body does on an error: the rest of the body is left alone.
+  if (typeof raw === 'string') req.pause();
+  done(outcomeOf(raw, read.limit));
+}
+
+// The listeners are the same functions for every request (`this` is the request): no closures per body.
+function onKnownLengthData(this: ReadingRequest, chunk: Buffer): void {
+  const read = this[BODY_READ];
+  if (read === undefined || read === true) return;
+  read.received += chunk.length;
+  if (read.first === undefined) read.first = chunk;
+  else (read.more ??= [read.first]).push(chunk);
+}
+
+function onKnownLengthEnd(this: ReadingRequest): void {
+  const read = this[BODY_READ];
+  if (read === undefined || read === true) return;
+  const bytes = read.more ? Buffer.concat(read.more) : (read.first ?? Buffer.alloc(0));
+  finishKnownLength(this, read, read.received === read.length ? bytes : 'broken');
+}
+
+function onKnownLengthClose(this: ReadingRequest): void {
+  const read = this[BODY_READ];
+  if (read !== undefined && read !== true) finishKnownLength(this, read, 'broken');
+}
+
+/**
+ * The usual MCP body: a Content-Length within the limit, read from the request itself. Three listeners, shared
+ * by every request, and no promise (raw-body, used for every other case, adds more listeners, their removal, a
+ * promise and a copy of the chunks). Node's parser never hands over more than the Content-Length; a request that
+ * ends short or closes first (an aborted request emits `close`; its `error` is emitted only to listeners of its
+ * own, so none is added) is `broken`, as raw-body's "request aborted" / "size did not match" are.
+ */
+function readKnownLength(req: ReadingRequest, length: number, limit: number, done: BodyDone): void {
+  req[BODY_READ] = { length, limit, received: 0, first: undefined, more: undefined, done };
+  req.on('data', onKnownLengthData);
+  req.on('end', onKnownLengthEnd);
+  req.on('close', onKnownLengthClose);
 }
 
 /**
@@ -86,13 +123,15 @@ function readRaw(req: IncomingMessage, limit: number, stream: Readable, done: (o
  * is an outcome with its HTTP status. `stream`: where the bytes come from when it is not `req` itself (a Fastify
  * preParsing payload); its length is then not checked against `req`'s Content-Length.
  */
-export function readJsonBodyThen(req: IncomingMessage, limit: number, done: (outcome: BodyOutcome) => void, stream: Readable = req): void {
-  readRaw(req, limit, stream, (raw) => {
-    if (raw === 'size') return done({ ok: false, status: 413, code: McpErrorCode.InvalidRequest, message: McpMessages.bodyTooLarge(limit) });
-    if (raw === 'broken') return done({ ok: false, status: 400, code: McpErrorCode.ParseError, message: McpMessages.parseError() });
-    const parsed = parseJsonBody(raw);
-    if (parsed.ok) (parsed as { bytes?: number }).bytes = raw.length;
-    done(parsed);
+export function readJsonBodyThen(req: IncomingMessage, limit: number, done: BodyDone, stream: Readable = req): void {
+  const lengthHeader = stream === req && !req.headers['transfer-encoding'] ? req.headers['content-length'] : undefined;
+  const length = lengthHeader !== undefined && /^\d{1,15}$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+  if (length !== undefined && length > limit) return done(outcomeOf('size', limit));
+  const state = req.readableFlowing === null && (req as { _readableState?: { encoding?: unknown } })._readableState;
+  if (stream === req && length !== undefined && state && !state.encoding && req.readable) return readKnownLength(req, length, limit, done);
+  getRawBody(stream, { limit, length: lengthHeader }, (error, bytes) => {
+    if (!error) return done(outcomeOf(bytes, limit));
+    done(outcomeOf((error as { type?: string }).type === 'entity.too.large' ? 'size' : 'broken', limit));
   });
 }
 

@@ -6,7 +6,7 @@ import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import { checkOrigin, isLoopbackAddress, type OriginPolicy } from './origin.js';
 import { McpCors } from './mcp-cors.js';
-import { readJsonBody, readJsonBodyThen, type BodyOutcome } from './mcp-body-parser.js';
+import { isBodyRead, markBodyRead, readJsonBody, readJsonBodyThen, type BodyOutcome } from './mcp-body-parser.js';
 import { isJsonContentType, sendEmpty } from '../http/http-exchange.js';
 import { sendJsonRpcError } from '../http/mcp-rejection.js';
 import type { ResolvedMcpLimits } from '../options/mcp-limits.js';
@@ -55,7 +55,8 @@ interface FastifyLike {
   addHook(name: 'onRoute', hook: (route: FastifyRouteOptions) => void): void;
 }
 
-const BODY_READ = Symbol('nestmcp.bodyRead');
+/** A body the gate refused (and answered). */
+const NOT_READ = Symbol('nestmcp.notRead');
 const PARSED_BODY = Symbol('nestmcp.parsedBody');
 
 /** A body refused by the gate's own reader on Fastify, handed to the route's error handler. */
@@ -155,13 +156,13 @@ export class McpHttpGate {
     const path = (req as { route?: { path?: unknown } }).route?.path;
     const served = { declared, path: typeof path === 'string' ? path : declared };
     const parsed = (request as { body?: unknown }).body;
-    if (parsed !== undefined) (req as unknown as Record<symbol, boolean>)[BODY_READ] = true;
+    if (parsed !== undefined) markBodyRead(req);
     const body = this.gateRequest(req, res, served);
     if (body === false) return false;
     if (body === undefined) return true;
-    const read = await body;
-    if (read === false) return false;
-    (request as { body?: unknown }).body = read.value;
+    const value = this.bodyOf(req, res, await body);
+    if (value === NOT_READ) return false;
+    (request as { body?: unknown }).body = value;
     return true;
   }
 
@@ -171,22 +172,24 @@ export class McpHttpGate {
    * Synchronous up to the body; the one promise is the body's, so what follows runs in the async context of the
    * middleware before the gate (an app's AsyncLocalStorage scope), as after a promise-based parser.
    */
-  private gateRequest(req: IncomingMessage, res: ServerResponse, route: McpServedRoute): false | undefined | Promise<false | { value: unknown }> {
+  private gateRequest(req: IncomingMessage, res: ServerResponse, route: McpServedRoute): false | undefined | Promise<BodyOutcome> {
     markServedRoute(req, route);
     this.lifecycle.holdExchange(req, res);
     if (!this.answerHeaders(req, res, route)) return false;
     const request = req as IncomingMessage & Record<symbol, boolean> & { _body?: boolean; body?: unknown };
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) return undefined;
     // Read already (here, or by a parser in front of the gate): reading again would wait for an end that has passed.
-    if (request[BODY_READ] || request._body || request.body !== undefined || req.readableEnded) return undefined;
-    request[BODY_READ] = true;
-    return new Promise((resolve) =>
-      readJsonBodyThen(req, this.limits.maxBodyBytes, (outcome) => {
-        if (outcome.ok) return resolve({ value: outcome.value });
-        this.refuseBody(req, res, outcome);
-        resolve(false);
-      }),
-    );
+    if (isBodyRead(req) || request._body || request.body !== undefined || req.readableEnded) return undefined;
+    markBodyRead(req);
+    const limit = this.limits.maxBodyBytes;
+    return new Promise((resolve) => readJsonBodyThen(req, limit, resolve));
+  }
+
+  /** What the gate read: the body's value, or `NOT_READ` once a refusal is written. */
+  private bodyOf(req: IncomingMessage, res: ServerResponse, outcome: BodyOutcome): unknown {
+    if (outcome.ok) return outcome.value;
+    this.refuseBody(req, res, outcome);
+    return NOT_READ;
   }
 
   /** Host/Origin, CORS preflight and HEAD, for any method. Returns `false` when it has answered. */
@@ -237,10 +240,11 @@ export class McpHttpGate {
     const body = this.gateRequest(req, res, route);
     if (body === false) return;
     if (body === undefined) return next();
-    void body.then((read) => {
-      if (read === false) return;
+    void body.then((outcome) => {
+      const value = this.bodyOf(req, res, outcome);
+      if (value === NOT_READ) return;
       const request = req as IncomingMessage & { body?: unknown; _body?: boolean };
-      request.body = read.value;
+      request.body = value;
       request._body = true;
       next();
     }, next);

@@ -54,12 +54,20 @@ export class McpStatelessPool {
       void connection.server.close().catch(() => undefined);
       return;
     }
-    // The SDK forgets the request (its abort controller) right after the response is sent: wait for that.
-    setImmediate(() => {
+    // The SDK forgets the request (its abort controller) right after the response is sent: wait for that. One
+    // immediate for the connections released meanwhile, not one (and a closure) per request.
+    this.returning.push(connection);
+    if (this.returning.length === 1) setImmediate(this.takeBack);
+  }
+
+  private readonly returning: McpStatelessConnection[] = [];
+
+  private readonly takeBack = (): void => {
+    for (const connection of this.returning.splice(0)) {
       if (connection.transport.pendingRequests === 0 && this.idle.length < this.maxIdle) this.idle.push(connection);
       else void closeProtocol(connection.server, connection.transport).catch(() => undefined);
-    });
-  }
+    }
+  };
 
   /** Closes the idle connections (application shutdown). */
   async closeAll(): Promise<void> {

@@ -19,7 +19,8 @@ export type OriginVerdict = { ok: true; origin?: string } | { ok: false; message
 function fieldLines(req: IncomingMessage, name: string): number {
   const raw = req.rawHeaders ?? [];
   let count = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) count++;
+  // Lengths first: most names are not as long as `name`, and lower-casing each of them on every request adds up.
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === name.length && raw[i].toLowerCase() === name) count++;
   return count;
 }
 
@@ -71,22 +72,27 @@ export function requestProtocol(req: IncomingMessage, trustProxy: boolean): 'htt
   return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
 }
 
-type ParsedHost = { readonly hostname: string; readonly port: string } | undefined;
+/** `loopback`: whether the host name names this machine (`isLoopbackHostname`), worked out once per cached value. */
+type ParsedHost = { readonly hostname: string; readonly port: string; readonly loopback: boolean } | undefined;
 
-/** Parsed Host values, by scheme and value: a client sends the same few on every request (bounded, starts over when full). */
-const parsedHosts = new Map<string, ParsedHost>();
+/**
+ * Parsed Host values, by scheme and value: a client sends the same few on every request (bounded, starts over
+ * when full). One table per scheme, so no key is built per request.
+ */
+const parsedHostsByProtocol = new Map<string, Map<string, ParsedHost>>();
 const MAX_PARSED_HOSTS = 256;
 const MAX_CACHED_HOST_LENGTH = 262;
 
 /** A Host value as the WHATWG URL parser reads it (cached: `new URL()` on every request is a noticeable cost). */
 function parseHost(host: string, protocol: string): ParsedHost {
-  const key = `${protocol} ${host}`;
-  const cached = parsedHosts.get(key);
-  if (cached !== undefined || parsedHosts.has(key)) return cached;
+  let parsedHosts = parsedHostsByProtocol.get(protocol);
+  if (!parsedHosts) parsedHostsByProtocol.set(protocol, (parsedHosts = new Map()));
+  const cached = parsedHosts.get(host);
+  if (cached !== undefined || parsedHosts.has(host)) return cached;
   const parsed = parseHostUncached(host, protocol);
   if (host.length > MAX_CACHED_HOST_LENGTH) return parsed;
   if (parsedHosts.size >= MAX_PARSED_HOSTS) parsedHosts.clear();
-  parsedHosts.set(key, parsed && Object.freeze(parsed));
+  parsedHosts.set(host, parsed && Object.freeze(parsed));
   return parsed;
 }
 
@@ -94,13 +100,28 @@ function parseHostUncached(host: string, protocol: string): ParsedHost {
   try {
     const url = new URL(`${protocol}://${host}`);
     if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) return undefined;
-    return { hostname: url.hostname.toLowerCase(), port: url.port || (protocol === 'https' ? '443' : '80') };
+    const hostname = url.hostname.toLowerCase();
+    return { hostname, port: url.port || (protocol === 'https' ? '443' : '80'), loopback: isLoopbackHostname(hostname) };
   } catch {
     return undefined;
   }
 }
 
+/** Origins as `normalizeOrigin` reads them, by value (bounded like the Host values; `null` for none). */
+const normalizedOrigins = new Map<string, string | null>();
+
+/** An origin as the WHATWG URL parser serializes it (cached: a browser sends the same one on every request). */
 function normalizeOrigin(origin: string): string | undefined {
+  const cached = normalizedOrigins.get(origin);
+  if (cached !== undefined) return cached ?? undefined;
+  const normalized = normalizeOriginUncached(origin);
+  if (origin.length > MAX_CACHED_HOST_LENGTH) return normalized;
+  if (normalizedOrigins.size >= MAX_PARSED_HOSTS) normalizedOrigins.clear();
+  normalizedOrigins.set(origin, normalized ?? null);
+  return normalized;
+}
+
+function normalizeOriginUncached(origin: string): string | undefined {
   if (origin === 'null') return 'null';
   try {
     const url = new URL(origin);
@@ -120,6 +141,15 @@ function hostAllowed(host: { hostname: string; port: string }, allowed: readonly
   });
 }
 
+/** The verdict of a request without an Origin that passed (one object for all of them). */
+const PASS: OriginVerdict = Object.freeze({ ok: true });
+
+/** Whether a checked server serves this host: one of `allowedHosts`, else a loopback name. */
+function served(candidate: ParsedHost, policy: OriginPolicy, protocol: string): boolean {
+  if (candidate === undefined) return false;
+  return policy.allowedHosts ? hostAllowed(candidate, policy.allowedHosts, protocol) : candidate.loopback;
+}
+
 /**
  * Checks the Host and Origin of a request to the MCP routes (MCP 2025-11-25: servers MUST validate Origin).
  * `loopbackServer`: the app listens on a loopback address, so only this machine should be talking to it.
@@ -132,16 +162,15 @@ export function checkOrigin(req: IncomingMessage, policy: OriginPolicy, loopback
   const host = parseHost(rawHost, protocol);
   const hostChecked = policy.allowedHosts !== undefined || loopbackServer;
   if (hostChecked) {
-    const served = (candidate: { hostname: string; port: string } | undefined) =>
-      candidate !== undefined &&
-      (policy.allowedHosts ? hostAllowed(candidate, policy.allowedHosts, protocol) : isLoopbackHostname(candidate.hostname));
-    if (!served(host)) return { ok: false, message: McpMessages.forbiddenHost(rawHost) };
+    if (!served(host, policy, protocol)) return { ok: false, message: McpMessages.forbiddenHost(rawHost) };
     const authority = absoluteFormHost(req);
-    if (authority !== undefined && !served(parseHost(authority, protocol))) return { ok: false, message: McpMessages.forbiddenHost(authority) };
+    if (authority !== undefined && !served(parseHost(authority, protocol), policy, protocol)) {
+      return { ok: false, message: McpMessages.forbiddenHost(authority) };
+    }
   }
 
   const header = req.headers.origin;
-  if (header === undefined) return { ok: true };
+  if (header === undefined) return PASS;
   const rawOrigin = (Array.isArray(header) ? header.join(', ') : header).trim();
   // A browser sends one origin; a list (several fields, or one with a list in it) is not one to check.
   if (fieldLines(req, 'origin') > 1 || /[,\s]/.test(rawOrigin)) return { ok: false, message: McpMessages.forbiddenOrigin(rawOrigin) };

@@ -91,7 +91,8 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
   }
 
   private postInSession(exchange: HttpExchange, body: JSONRPCMessage, session: McpSession | undefined): void {
-    const headers = { [MCP_SESSION_ID_HEADER]: session?.id };
+    // MCP_SESSION_ID_HEADER, spelled out: an object literal with a computed key is built property by property.
+    const headers: OutgoingHttpHeaders = { 'mcp-session-id': session?.id };
     if (!session || !this.checkProtocolVersion(exchange, headers)) return;
     if (isRequest(body) && !this.lifecycle.admitStream(session.transport)) {
       return writeRejection(exchange.res, this.lifecycle.streamRefusal(headers, body.id));
@@ -201,10 +202,12 @@ export class StreamableHttpEndpoint implements OnApplicationShutdown {
     const connection = pooled instanceof Promise ? await pooled : pooled;
     const stream = this.run(exchange, undefined, () => this.deliver(exchange, connection.transport, message, {}));
     if (!stream) return this.statelessPool.release(connection, message.method, false);
-    const release = this.lifecycle.holdRequest(stream);
-    const answer = await stream.done;
-    release();
-    this.statelessPool.release(connection, message.method, answer !== undefined);
+    // Told when the response ends, without a promise (as a session's request is): the route has nothing to wait for.
+    const hold = this.lifecycle.holdRequest(stream);
+    stream.onDone((answer) => {
+      hold.release();
+      this.statelessPool.release(connection, message.method, answer !== undefined);
+    });
   }
 
   private async openStateless(): Promise<McpStatelessConnection> {
