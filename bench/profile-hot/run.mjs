@@ -145,7 +145,10 @@ async function measure(impl) {
     // --keep-callgrind <dir>: keep the dump (callgrind_annotate it for the functions the instructions went to).
     const keep = opt('keep-callgrind', '');
     if (keep) mkdirSync(keep, { recursive: true });
-    for (const name of dumps) keep ? renameSync(join('/tmp', name), join(keep, `${impl}-${mode}-${json ? 'json' : 'sse'}-${name}`)) : unlinkSync(join('/tmp', name));
+    for (const name of dumps) {
+      if (keep) renameSync(join('/tmp', name), join(keep, `${impl}-${mode}-${json ? 'json' : 'sse'}-${name}`));
+      else unlinkSync(join('/tmp', name));
+    }
     if (!instructions) console.error('no callgrind totals in', dumps);
   }
   await Promise.all(connections.map((conn) => conn.client.close()));
