@@ -1,18 +1,10 @@
 import { detachedTimeout } from './detached-timer.js';
-import { LinkedList, ListNode } from './linked-list.js';
+import { LinkedList, type Linked } from './linked-list.js';
 
-/** One item waiting in a `DelayGroup`; `cancel()` stops the wait. */
-export class DelayEntry<T> extends ListNode {
-  constructor(
-    readonly item: T,
-    readonly at: number,
-  ) {
-    super();
-  }
-
-  cancel(): void {
-    this.unlink();
-  }
+/** An item that can wait in a `DelayGroup`: the group links the item itself (no entry allocated per wait). */
+export interface Delayed extends Linked {
+  /** When it falls due (ms since the epoch); set by the group. */
+  dueAt?: number;
 }
 
 /**
@@ -23,8 +15,8 @@ export class DelayEntry<T> extends ListNode {
  * The waiting items are a linked list (a Map of a handful of requests in flight reallocated its table as they came
  * and went).
  */
-export class DelayGroup<T> {
-  private readonly due = new LinkedList<DelayEntry<T>>();
+export class DelayGroup<T extends Delayed> {
+  private readonly due = new LinkedList<T>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -32,12 +24,16 @@ export class DelayGroup<T> {
     private readonly fire: (item: T) => void,
   ) {}
 
-  /** Waits `ms` for `item`; the entry returned cancels the wait. */
-  add(item: T): DelayEntry<T> {
-    const entry = new DelayEntry(item, Date.now() + this.ms);
-    this.due.add(entry);
+  /** Waits `ms` for `item` (again from now, if it was waiting already). */
+  add(item: T): void {
+    item.dueAt = Date.now() + this.ms;
+    this.due.add(item);
     if (!this.timer) this.arm(this.ms);
-    return entry;
+  }
+
+  /** Stops waiting for `item`. */
+  delete(item: T): void {
+    this.due.remove(item);
   }
 
   get size(): number {
@@ -51,23 +47,24 @@ export class DelayGroup<T> {
   private check(): void {
     this.timer = undefined;
     const now = Date.now();
-    for (const entry of this.due) {
-      if (entry.at > now) return this.arm(entry.at - now);
-      entry.cancel();
-      this.fire(entry.item);
+    for (const item of this.due) {
+      const at = item.dueAt ?? 0;
+      if (at > now) return this.arm(at - now);
+      this.due.remove(item);
+      this.fire(item);
     }
   }
 }
 
-const groups = new Map<string, DelayGroup<unknown>>();
+const groups = new Map<string, DelayGroup<Delayed>>();
 
 /** The process-wide group for one delay and one kind of item (`kind` names the caller, e.g. `keep-alive`). */
-export function sharedDelayGroup<T>(kind: string, ms: number, fire: (item: T) => void): DelayGroup<T> {
+export function sharedDelayGroup<T extends Delayed>(kind: string, ms: number, fire: (item: T) => void): DelayGroup<T> {
   const key = `${kind} ${ms}`;
   let group = groups.get(key) as DelayGroup<T> | undefined;
   if (!group) {
     group = new DelayGroup(ms, fire);
-    groups.set(key, group as DelayGroup<unknown>);
+    groups.set(key, group as unknown as DelayGroup<Delayed>);
   }
   return group;
 }

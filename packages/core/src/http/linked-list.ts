@@ -1,8 +1,15 @@
-/** A member of one `LinkedList` at a time: the links live on the member, so adding and removing allocate nothing. */
-export class ListNode {
-  prev?: ListNode;
-  next?: ListNode;
-  list?: LinkedList<ListNode>;
+/** What a `LinkedList` member carries: its links (on the member, so adding and removing allocate nothing). */
+export interface Linked {
+  prev?: Linked;
+  next?: Linked;
+  list?: LinkedList<Linked>;
+}
+
+/** A member of one `LinkedList` at a time. */
+export class ListNode implements Linked {
+  prev?: Linked;
+  next?: Linked;
+  list?: LinkedList<Linked>;
 
   /** Takes the node out of the list it is in (nothing if none). */
   unlink(): void {
@@ -15,14 +22,14 @@ export class ListNode {
  * Set of them grows and shrinks its table as a handful of requests come and go, allocating a new table each time;
  * a list links its members instead.
  */
-export class LinkedList<N extends ListNode> {
+export class LinkedList<N extends Linked> {
   private head?: N;
   private tail?: N;
   size = 0;
 
   add(node: N): void {
     if (node.list) node.list.remove(node);
-    node.list = this as LinkedList<ListNode>;
+    node.list = this as LinkedList<Linked>;
     node.prev = this.tail;
     node.next = undefined;
     if (this.tail) this.tail.next = node;
@@ -32,7 +39,7 @@ export class LinkedList<N extends ListNode> {
   }
 
   remove(node: N): void {
-    if (node.list !== (this as LinkedList<ListNode>)) return;
+    if (node.list !== (this as LinkedList<Linked>)) return;
     if (node.prev) node.prev.next = node.next;
     else this.head = node.next as N | undefined;
     if (node.next) node.next.prev = node.prev;

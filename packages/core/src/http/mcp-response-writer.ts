@@ -2,7 +2,8 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { isResponseClosed } from './http-exchange.js';
 import { byteLength, jsonRpcChunks } from './json-rpc-text.js';
-import { sharedDelayGroup, type DelayEntry, type DelayGroup } from './delay-group.js';
+import { sharedDelayGroup, type Delayed, type DelayGroup } from './delay-group.js';
+import type { Linked, LinkedList } from './linked-list.js';
 import { watchResponseClose, type ResponseCloseWatcher } from './response-close.js';
 
 export const SSE_HEADERS: OutgoingHttpHeaders = {
@@ -43,12 +44,17 @@ export type McpResponseMode = 'json' | 'sse' | 'auto';
  * so whatever waits on it frees its resources. With `maxBufferBytes`, a client that stops reading cannot make the
  * server buffer without bound: past that many bytes waiting to be sent, the response is destroyed.
  */
-export class McpResponseWriter implements ResponseCloseWatcher {
+export class McpResponseWriter implements ResponseCloseWatcher, Delayed {
   private opened = false;
   private ended = false;
   private cursor = false;
   private keepAlive?: NodeJS.Timeout;
-  private keepAliveStart?: DelayEntry<McpResponseWriter>;
+  /** The group this response waits in for its keep-alive to start (its links and due time are below). */
+  private keepAliveStart?: DelayGroup<McpResponseWriter>;
+  prev?: Linked = undefined;
+  next?: Linked = undefined;
+  list?: LinkedList<Linked> = undefined;
+  dueAt?: number = undefined;
   private keepAliveMs = 0;
   private final?: JSONRPCMessage;
   /** Told when the response ends (see `onDone`): one function, or several. */
@@ -123,8 +129,9 @@ export class McpResponseWriter implements ResponseCloseWatcher {
     // One timer for every response waiting with this delay (most are answered long before it).
     this.keepAliveMs = ms;
     if (keepAliveGroup?.ms !== ms) keepAliveGroup = sharedDelayGroup('keep-alive', ms, keepAliveDue);
-    this.keepAliveStart?.cancel();
-    this.keepAliveStart = keepAliveGroup.add(this);
+    this.keepAliveStart?.delete(this);
+    this.keepAliveStart = keepAliveGroup;
+    keepAliveGroup.add(this);
   }
 
   /** No answer after the keep-alive delay: opens the stream and keeps it alive. */
@@ -231,7 +238,7 @@ export class McpResponseWriter implements ResponseCloseWatcher {
 
   private settle(message: JSONRPCMessage | undefined): void {
     if (this.keepAlive) clearInterval(this.keepAlive);
-    this.keepAliveStart?.cancel();
+    this.keepAliveStart?.delete(this);
     if (this.ended) return;
     this.ended = true;
     this.final = message;

@@ -50,18 +50,22 @@ export function mcpRouteMark(handler: unknown): string | undefined {
   return typeof mark === 'string' ? mark : undefined;
 }
 
-const SERVED = Symbol('nestmcp.servedRoute');
+/**
+ * The MCP route the gate found each request was for, by Node request. A WeakMap, not a property of the request:
+ * adding a property to Node's request on every request cost far more (see http/response-close.ts).
+ */
+const servedRoutes = new WeakMap<object, McpServedRoute>();
 
 /** Remembers, on the request, which MCP route the gate found it was for. */
 export function markServedRoute(req: IncomingMessage, route: McpServedRoute): void {
-  (req as unknown as Record<symbol, McpServedRoute>)[SERVED] = route;
+  servedRoutes.set(req, route);
 }
 
 /** The MCP route the gate found a request was for (framework request or Node request). */
 export function servedRouteOf(request: unknown): McpServedRoute | undefined {
   if (typeof request !== 'object' || request === null) return undefined;
   const raw = (request as { raw?: unknown }).raw ?? request;
-  return (raw as Record<symbol, McpServedRoute | undefined>)[SERVED];
+  return typeof raw === 'object' && raw !== null ? servedRoutes.get(raw) : undefined;
 }
 
 /**

@@ -56,51 +56,55 @@ interface KnownLengthRead {
 }
 
 /**
- * On a request whose body is read (or being read) by us: `true`, or the state of a `readKnownLength` read. One
- * property for both, so a request gets one property of ours for its body, not two.
+ * Requests whose body is read (or being read) by us: `true`, or the state of a `readKnownLength` read. A
+ * WeakMap, not a property of the request (see http/response-close.ts for what a property per request cost).
  */
-const BODY_READ = Symbol('nestmcp.bodyRead');
-type ReadingRequest = IncomingMessage & { [BODY_READ]?: KnownLengthRead | true };
+const bodyReads = new WeakMap<IncomingMessage, KnownLengthRead | true>();
 
 /** Marks a request whose body must not be read again (read by us, or by a parser before us). */
 export function markBodyRead(req: IncomingMessage): void {
-  (req as ReadingRequest)[BODY_READ] = true;
+  bodyReads.set(req, true);
 }
 
 /** Whether `markBodyRead` or our reader has seen this request's body. */
 export function isBodyRead(req: IncomingMessage): boolean {
-  return (req as ReadingRequest)[BODY_READ] !== undefined;
+  return bodyReads.has(req);
 }
 
-function finishKnownLength(req: ReadingRequest, read: KnownLengthRead, raw: RawOutcome): void {
+function knownLengthRead(req: IncomingMessage): KnownLengthRead | undefined {
+  const read = bodyReads.get(req);
+  return read === true ? undefined : read;
+}
+
+function finishKnownLength(req: IncomingMessage, read: KnownLengthRead, raw: RawOutcome): void {
   const done = read.done;
   if (!done) return;
   read.done = read.first = read.more = undefined;
-  req[BODY_READ] = true;
+  bodyReads.set(req, true);
   // As raw-body does on an error: the rest of the body is left alone.
   if (typeof raw === 'string') req.pause();
   done(outcomeOf(raw, read.limit));
 }
 
 // The listeners are the same functions for every request (`this` is the request): no closures per body.
-function onKnownLengthData(this: ReadingRequest, chunk: Buffer): void {
-  const read = this[BODY_READ];
-  if (read === undefined || read === true) return;
+function onKnownLengthData(this: IncomingMessage, chunk: Buffer): void {
+  const read = knownLengthRead(this);
+  if (!read) return;
   read.received += chunk.length;
   if (read.first === undefined) read.first = chunk;
   else (read.more ??= [read.first]).push(chunk);
 }
 
-function onKnownLengthEnd(this: ReadingRequest): void {
-  const read = this[BODY_READ];
-  if (read === undefined || read === true) return;
+function onKnownLengthEnd(this: IncomingMessage): void {
+  const read = knownLengthRead(this);
+  if (!read) return;
   const bytes = read.more ? Buffer.concat(read.more) : (read.first ?? Buffer.alloc(0));
   finishKnownLength(this, read, read.received === read.length ? bytes : 'broken');
 }
 
-function onKnownLengthClose(this: ReadingRequest): void {
-  const read = this[BODY_READ];
-  if (read !== undefined && read !== true) finishKnownLength(this, read, 'broken');
+function onKnownLengthClose(this: IncomingMessage): void {
+  const read = knownLengthRead(this);
+  if (read) finishKnownLength(this, read, 'broken');
 }
 
 /**
@@ -110,8 +114,8 @@ function onKnownLengthClose(this: ReadingRequest): void {
  * ends short or closes first (an aborted request emits `close`; its `error` is emitted only to listeners of its
  * own, so none is added) is `broken`, as raw-body's "request aborted" / "size did not match" are.
  */
-function readKnownLength(req: ReadingRequest, length: number, limit: number, done: BodyDone): void {
-  req[BODY_READ] = { length, limit, received: 0, first: undefined, more: undefined, done };
+function readKnownLength(req: IncomingMessage, length: number, limit: number, done: BodyDone): void {
+  bodyReads.set(req, { length, limit, received: 0, first: undefined, more: undefined, done });
   req.on('data', onKnownLengthData);
   req.on('end', onKnownLengthEnd);
   req.on('close', onKnownLengthClose);
