@@ -63,6 +63,21 @@ describe.each(PLATFORMS)('MCP request bodies (%s)', (platform) => {
     expect(messagesOf(answer)).toEqual([{ jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: 'next' }] } }]);
   });
 
+  it('survives a connection reset (an error on the socket) in the middle of a body, and serves the next ones', async () => {
+    const client = await open(app.port);
+    client.socket.on('error', () => undefined);
+    client.socket.write(headOf(app.port, 200));
+    await turn();
+    client.socket.write('{"jsonrpc":"2.0","id":5,');
+    await turn();
+    // An RST, not a FIN: the server's socket errs (ECONNRESET) while the request's body is being read.
+    client.socket.resetAndDestroy();
+    await client.closed;
+    await turn();
+    const next = await rawRequest(app.port, { headers: MCP_POST_HEADERS, body: JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'ping' }) });
+    expect(messagesOf(next)).toEqual([{ jsonrpc: '2.0', id: 6, result: {} }]);
+  });
+
   it('survives a client that half-closes before its body is complete', async () => {
     const client = await open(app.port);
     client.socket.write(headOf(app.port, 100));

@@ -11,7 +11,7 @@ import { McpMessages } from '../mcp.messages.js';
 import { McpErrorCode } from '../mcp-error-codes.js';
 import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { writeRejection, type McpRejection } from '../http/mcp-rejection.js';
-import { watchResponseClose, type ResponseCloseWatcher } from '../http/response-close.js';
+import { closeWithConnection, watchResponseClose, type ResponseCloseWatcher } from '../http/response-close.js';
 import { LinkedList, ListNode } from '../http/linked-list.js';
 import { OwnedStores } from './owned-stores.js';
 import { McpSessions } from '../sessions/mcp-sessions.js';
@@ -189,6 +189,8 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
    * server from closing.
    */
   holdExchange(req: IncomingMessage, res: ServerResponse): void {
+    // A response queued behind another on its connection is closed when the connection closes (Node does not).
+    closeWithConnection(req, res);
     if (res.writableEnded || res.destroyed) return;
     const hold = new ExchangeHold(req, res);
     this.exchanges.add(hold);
