@@ -74,8 +74,10 @@ export class McpLifecycle implements OnModuleInit, BeforeApplicationShutdown, On
   /** Listen streams, with whom the per-caller cap counts each for. */
   private readonly openStreams = new Map<McpOpenStream, string | undefined>();
   private readonly streamsPerCaller = new Map<string, number>();
-  /** Every HTTP exchange on this server's MCP routes, from the gate until its response closes. */
-  /** Exchanges held by `holdExchange` (a list: one is added and removed per request, see LinkedList). */
+  /**
+   * Every HTTP exchange on this server's MCP routes, from the gate until its response closes (`holdExchange`; a
+   * list: one is added and removed per request, see LinkedList).
+   */
   private readonly exchanges = new LinkedList<ExchangeHold>();
   private closed = false;
 
