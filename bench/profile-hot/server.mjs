@@ -39,6 +39,8 @@ async function startOurs() {
         name: 'bench',
         version: '1.0.0',
         transports: { streamableHttp: { path: '/mcp', stateless: config.stateless, jsonResponse: config.json } },
+        // HOT_EXPRESS_CLASSES=0: Express's per-request setPrototypeOf as before (see http/express-request-classes.ts)
+        ...(process.env.HOT_EXPRESS_CLASSES === '0' ? { expressRequestClasses: false } : {}),
       }),
     ],
     providers: [BenchTools],

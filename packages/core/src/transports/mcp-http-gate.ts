@@ -14,6 +14,7 @@ import { McpResolvedOptions } from '../options/mcp-resolved-options.js';
 import { answerAndLinger } from './lingering-close.js';
 import { McpLifecycle } from '../lifecycle/mcp-lifecycle.js';
 import { MCP_FASTIFY_ROUTE_KEY, McpServedRoutes, markServedRoute, servedRouteOf, type McpServedRoute } from '../http/mcp-served-routes.js';
+import { useExpressRequestClasses } from '../http/express-request-classes.js';
 
 export { FASTIFY_ROUTE_CONFIG_METADATA, MCP_FASTIFY_ROUTE_KEY } from '../http/mcp-served-routes.js';
 
@@ -95,6 +96,7 @@ export class McpHttpGate {
   private readonly cors?: McpCors;
   readonly limits: ResolvedMcpLimits;
   private readonly streamablePath?: string;
+  private readonly expressRequestClasses: boolean;
   private loopbackServer?: boolean;
   private installed = false;
   private warnedLateGate = false;
@@ -110,6 +112,7 @@ export class McpHttpGate {
     this.cors = McpCors.from(options.cors, options.allowedOrigins);
     this.limits = resolved.limits;
     this.streamablePath = resolved.streamableHttp?.path;
+    this.expressRequestClasses = options.expressRequestClasses !== false;
   }
 
   /** Hooks the gate into the HTTP framework. Idempotent; a no-op without an HTTP adapter. */
@@ -118,7 +121,10 @@ export class McpHttpGate {
     if (!adapter || this.installed || this.routes.declared.length === 0) return;
     this.installed = true;
     if (adapter.getType() === 'fastify') this.installFastify(adapter.getInstance<FastifyLike>());
-    else this.installExpress(adapter.getInstance<ExpressLike>());
+    else {
+      if (this.expressRequestClasses) useExpressRequestClasses(adapter.getHttpServer(), adapter.getInstance());
+      this.installExpress(adapter.getInstance<ExpressLike>());
+    }
   }
 
   /** Checks Host and Origin and applies CORS. Sets CORS headers on `res`; says whether to go on. */

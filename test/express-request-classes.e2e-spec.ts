@@ -1,0 +1,166 @@
+import 'reflect-metadata';
+import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Controller, Get, Injectable, Module, Req, Res, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import express, { type Express, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { McpModule, McpTool, type McpModuleOptions } from '@nestmcp/core';
+import { createMcpClient } from '@nestmcp/core/testing';
+import { rawRequest } from './fixtures/raw-http.js';
+
+// Express gives every request and response its prototypes with Object.setPrototypeOf; on an Express app the module
+// gives the HTTP server classes that already have them (packages/core/src/http/express-request-classes.ts). What an
+// app sees of `req` and `res` must not change: Express's getters and methods, the app's own additions, sub-apps.
+
+@Injectable()
+class Tools {
+  @McpTool({ description: 'Adds', input: z.object({ a: z.number(), b: z.number() }) })
+  add({ a, b }: { a: number; b: number }) {
+    return String(a + b);
+  }
+}
+
+@Controller('plain')
+class PlainController {
+  @Get()
+  describe(@Req() req: Request & { custom?: string }) {
+    return {
+      query: req.query,
+      hostname: req.hostname,
+      ip: req.ip,
+      protocol: req.protocol,
+      header: req.get('x-probe'),
+      path: req.path,
+      xhr: req.xhr,
+      custom: req.custom,
+      app: req.app === expressOf(req),
+      incoming: req instanceof IncomingMessage,
+      constructor: req.constructor === IncomingMessage,
+      resApp: req.res?.app === expressOf(req),
+      resServer: req.res instanceof ServerResponse && req.res.constructor === ServerResponse,
+      locals: typeof req.res?.locals,
+    };
+  }
+
+  @Get('express-res')
+  expressResponse(@Res() res: Response) {
+    res.status(201).set('x-set', 'yes').vary('accept').cookie('c', '1').json({ sent: true });
+  }
+}
+
+const expressOf = (req: Request) => req.app;
+
+interface Started {
+  app: INestApplication;
+  port: number;
+  express: Express;
+  /** Per request seen by the server's first `request` listener: did it already have Express's prototypes? */
+  seen: { request: boolean; response: boolean }[];
+}
+
+async function start(options: Partial<McpModuleOptions> = {}, before?: (instance: Express) => void): Promise<Started> {
+  @Module({
+    imports: [McpModule.forRoot({ name: 'classes', version: '1.0.0', ...options })],
+    providers: [Tools],
+    controllers: [PlainController],
+  })
+  class AppModule {}
+  const instance = express();
+  before?.(instance);
+  const app = await NestFactory.create(AppModule, new ExpressAdapter(instance), { logger: ['error'] });
+  const seen: Started['seen'] = [];
+  const server = app.getHttpServer() as Server;
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    seen.push({ request: Object.getPrototypeOf(req) === instance.request, response: Object.getPrototypeOf(res) === instance.response });
+  });
+  await app.listen(0, '127.0.0.1');
+  return { app, port: (server.address() as AddressInfo).port, express: instance, seen };
+}
+
+describe('Express request and response classes', () => {
+  let started: Started | undefined;
+  afterEach(async () => {
+    await started?.app.close();
+    started = undefined;
+  });
+
+  it('gives the server requests and responses that already have Express prototypes, and MCP calls work', async () => {
+    started = await start();
+    const client = await createMcpClient(started.app);
+    const result = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
+    expect(result.content).toEqual([{ type: 'text', text: '5' }]);
+    await client.close();
+    expect(started.seen.length).toBeGreaterThan(0);
+    expect(started.seen.every((one) => one.request && one.response)).toBe(true);
+  });
+
+  it('keeps what the app sees of req and res: Express getters and methods, its own additions, sub-apps', async () => {
+    started = await start({}, (instance) => {
+      (instance.request as { custom?: string }).custom = 'added before Nest';
+      const sub = express();
+      (sub.request as { fromSub?: boolean }).fromSub = true;
+      sub.get('/', (req, res) => res.json({ fromSub: (req as { fromSub?: boolean }).fromSub, custom: (req as { custom?: string }).custom }));
+      instance.use('/sub', sub);
+      instance.use('/sub', (req, res) => res.json({ after: true }));
+    });
+    const plain = await rawRequest(started.port, { method: 'GET', path: '/plain?x=1&y=two', headers: { 'x-probe': 'probe', 'x-requested-with': 'XMLHttpRequest' } });
+    expect(plain.status).toBe(200);
+    expect(JSON.parse(plain.text)).toEqual({
+      query: { x: '1', y: 'two' },
+      hostname: '127.0.0.1',
+      ip: '127.0.0.1',
+      protocol: 'http',
+      header: 'probe',
+      path: '/plain',
+      xhr: true,
+      custom: 'added before Nest',
+      app: true,
+      incoming: true,
+      constructor: true,
+      resApp: true,
+      resServer: true,
+      locals: 'object',
+    });
+    const sent = await rawRequest(started.port, { method: 'GET', path: '/plain/express-res' });
+    expect(sent.status).toBe(201);
+    expect(sent.headers['x-set']).toBe('yes');
+    expect(sent.headers['vary']).toBe('accept');
+    expect(sent.headers['set-cookie']).toEqual(['c=1; Path=/']);
+    expect(JSON.parse(sent.text)).toEqual({ sent: true });
+    const sub = await rawRequest(started.port, { method: 'GET', path: '/sub' });
+    expect(JSON.parse(sub.text)).toEqual({ fromSub: true, custom: 'added before Nest' });
+    // After the sub-app, Express puts the parent's prototypes back
+    const plainAgain = await rawRequest(started.port, { method: 'GET', path: '/plain?x=2' });
+    expect(JSON.parse(plainAgain.text)).toMatchObject({ query: { x: '2' }, custom: 'added before Nest', app: true });
+  });
+
+  it('leaves the server as Node made it with expressRequestClasses: false', async () => {
+    started = await start({ expressRequestClasses: false });
+    const plain = await rawRequest(started.port, { method: 'GET', path: '/plain?x=1' });
+    expect(JSON.parse(plain.text)).toMatchObject({ query: { x: '1' }, app: true, constructor: true });
+    expect(started.seen).toEqual([{ request: false, response: false }]);
+  });
+
+  it("serves a server the app made itself, with request classes of its own, as Express would", async () => {
+    class AppRequest extends IncomingMessage {
+      readonly mine = true;
+    }
+    @Module({ imports: [McpModule.forRoot({ name: 'own-server', version: '1.0.0' })], providers: [Tools], controllers: [PlainController] })
+    class OwnServerModule {}
+    const instance = express();
+    const app = await NestFactory.create(OwnServerModule, new ExpressAdapter(instance), { logger: ['error'] });
+    await app.init();
+    const own = createServer({ IncomingMessage: AppRequest }, instance);
+    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (own.address() as AddressInfo).port;
+      const plain = await rawRequest(port, { method: 'GET', path: '/plain?x=3' });
+      expect(JSON.parse(plain.text)).toMatchObject({ query: { x: '3' }, hostname: '127.0.0.1', app: true, incoming: true, resServer: true });
+    } finally {
+      await new Promise((resolve) => own.close(resolve));
+      await app.close();
+    }
+  });
+});
