@@ -136,6 +136,23 @@ describe('Express request and response classes', () => {
     expect(JSON.parse(plainAgain.text)).toMatchObject({ query: { x: '2' }, custom: 'added before Nest', app: true });
   });
 
+  it("keeps Express's own app.request and app.response: later additions reach sub-apps mounted before Nest", async () => {
+    let before: { request: object; response: object } | undefined;
+    started = await start({}, (instance) => {
+      before = { request: instance.request, response: instance.response };
+      const sub = express();
+      sub.get('/', (req, res) => res.json({ late: (req as { late?: string }).late ?? null, lateRes: typeof (res as { lateRes?: unknown }).lateRes }));
+      instance.use('/early-sub', sub);
+    });
+    expect(started.express.request).toBe(before!.request);
+    expect(started.express.response).toBe(before!.response);
+    (started.express.request as { late?: string }).late = 'added after listen';
+    (started.express.response as { lateRes?: () => void }).lateRes = () => undefined;
+    const sub = await rawRequest(started.port, { method: 'GET', path: '/early-sub' });
+    expect(JSON.parse(sub.text)).toEqual({ late: 'added after listen', lateRes: 'function' });
+    expect(started.seen.at(-1)).toEqual({ request: true, response: true });
+  });
+
   it('leaves the server as Node made it with expressRequestClasses: false', async () => {
     started = await start({ expressRequestClasses: false });
     const plain = await rawRequest(started.port, { method: 'GET', path: '/plain?x=1' });
