@@ -12,9 +12,9 @@ import { IncomingMessage, ServerResponse } from 'node:http';
  * prototype already in place and changes nothing: the objects are born with the shape they would have had, and
  * every property, getter and method of Express's `req` and `res` is where Express puts it.
  *
- * - Express's `app.request` / `app.response` are replaced by the classes' prototypes, which carry the same own
- *   properties (`app`, and anything the app added) and the same prototype (Express's `request` / `response`, then
- *   Node's). `req.constructor` stays Node's `IncomingMessage` (`ServerResponse`).
+ * - The classes' prototypes are Express's `app.request` / `app.response` themselves (not copies, which would leave
+ *   behind what the app adds to them later and sub-apps mounted before, whose prototypes inherit from them).
+ *   `req.constructor` stays Node's `IncomingMessage` (`ServerResponse`).
  * - A server that already has request or response classes of its own, or no such slots (not a Node HTTP server),
  *   is left as it is; so is an Express app whose prototypes are not Express's usual chain.
  * - Node keeps the classes under the symbols `IncomingMessage` and `ServerResponse` on the server (the options of
@@ -36,15 +36,18 @@ function slotOf(server: object, name: string): Slot | undefined {
   return symbol === undefined ? undefined : { symbol, current: (server as Record<symbol, unknown>)[symbol] };
 }
 
-/** `Base`'s subclass whose prototype copies `appProto` (Express's `app.request` or `app.response`). */
-function classWithPrototypeOf<T extends abstract new (...args: never[]) => object>(Base: T, appProto: object): T {
-  const Derived = class extends (Base as unknown as new (...args: unknown[]) => object) {};
-  Object.setPrototypeOf(Derived.prototype, Object.getPrototypeOf(appProto));
-  for (const key of Reflect.ownKeys(appProto)) {
-    Object.defineProperty(Derived.prototype, key, Object.getOwnPropertyDescriptor(appProto, key)!);
-  }
-  Object.defineProperty(Derived.prototype, 'constructor', { value: Base, writable: true, configurable: true, enumerable: false });
-  return Derived as unknown as T;
+/**
+ * A constructor for `Base`'s objects whose prototype is `appProto` itself (Express's `app.request` or
+ * `app.response`), not a copy: what is added to `app.request` later, and sub-apps mounted before (whose own
+ * `request` inherits from it), stay as they are with Express. `req.constructor` is still `Base` (inherited).
+ */
+function classWithPrototype<T extends abstract new (...args: never[]) => object>(Base: T, appProto: object): T {
+  const Born = function (this: unknown, ...args: unknown[]) {
+    return Reflect.construct(Base as unknown as new (...args: unknown[]) => object, args, new.target ?? Born);
+  } as unknown as T;
+  Object.setPrototypeOf(Born, Base);
+  (Born as unknown as { prototype: object }).prototype = appProto;
+  return Born;
 }
 
 function chainsTo(proto: object | undefined, target: object): proto is object {
@@ -69,10 +72,8 @@ export function useExpressRequestClasses(server: unknown, app: unknown): boolean
   if (!chainsTo(express.request, IncomingMessage.prototype) || !chainsTo(express.response, ServerResponse.prototype)) return false;
   if (express.request === IncomingMessage.prototype || express.response === ServerResponse.prototype) return false;
 
-  const Request = classWithPrototypeOf(IncomingMessage, express.request);
-  const Response = classWithPrototypeOf(ServerResponse, express.response);
-  express.request = Request.prototype;
-  express.response = Response.prototype;
+  const Request = classWithPrototype(IncomingMessage, express.request);
+  const Response = classWithPrototype(ServerResponse, express.response);
   (server as Record<symbol, unknown>)[requestSlot.symbol] = Request;
   (server as Record<symbol, unknown>)[responseSlot.symbol] = Response;
   prepared.add(server);

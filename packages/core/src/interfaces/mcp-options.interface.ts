@@ -133,9 +133,9 @@ export interface McpModuleOptions {
    * Express only: give the app's HTTP server request and response classes built on Express's own prototypes, so
    * Express no longer changes each request's and response's prototype (`Object.setPrototypeOf`, which on Node 20
    * and 22 costs about half of a bare Express request's CPU and most of its garbage-collection pauses). Every
-   * route of the app gains; `req` and `res` keep every Express property and method. A server with request or
-   * response classes of its own is left alone. Default `true`; `false` on every MCP server of the app turns it
-   * off. See docs/production.md.
+   * route of the app gains; `req` and `res` keep every Express property and method. Upgrade requests, which
+   * Express never handles, get Express's prototype too. A server with request or response classes of its own is
+   * left alone. Default `true`; `false` on every MCP server of the app turns it off. See docs/production.md.
    */
   expressRequestClasses?: boolean;
   /** CORS on the MCP routes for browser clients. Default off. */
