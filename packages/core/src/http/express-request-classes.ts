@@ -20,6 +20,8 @@ import { IncomingMessage, ServerResponse } from 'node:http';
  * - Node keeps the classes under the symbols `IncomingMessage` and `ServerResponse` on the server (the options of
  *   `http.createServer()`, read per request); Nest creates the server before any module is configured, so they are
  *   set there, on the server Nest listens with. Where Node's layout differs, nothing is changed.
+ * - The classes are the server's: requests Express never handles (upgrade and CONNECT requests, requests another
+ *   `request` listener answers first) are born with Express's prototypes too (docs/production.md says what differs).
  */
 
 interface ExpressAppLike {
@@ -40,14 +42,28 @@ function slotOf(server: object, name: string): Slot | undefined {
  * A constructor for `Base`'s objects whose prototype is `appProto` itself (Express's `app.request` or
  * `app.response`), not a copy: what is added to `app.request` later, and sub-apps mounted before (whose own
  * `request` inherits from it), stay as they are with Express. `req.constructor` is still `Base` (inherited).
+ *
+ * How it is built matters to V8 (bare Express JSON route, CPU per request, measured on Node 20 / 24 with the
+ * scripts in bench/NOTES-hot-path.md): a plain function that calls `Base` on `this`, whose own prototype is `Base`
+ * (as a subclass constructor's is), 86 / 85 µs; the same without `Object.setPrototypeOf(Born, Base)`, 104 / 110 µs;
+ * `Reflect.construct(Base, args, new.target)`, 272 / 90 µs (slower than Express's own `setPrototypeOf` on Node 20:
+ * 205 / 89 µs). A class cannot be used: its `prototype` cannot be set to an existing object.
+ * Node's `IncomingMessage` and `ServerResponse` are plain functions that can be called on `this`; where they are
+ * classes (`isCallable` below), nothing is changed.
  */
-function classWithPrototype<T extends abstract new (...args: never[]) => object>(Base: T, appProto: object): T {
+function constructorWithPrototype<T extends abstract new (...args: never[]) => object>(Base: T, appProto: object): T {
+  const construct = Base as unknown as (this: unknown, ...args: unknown[]) => void;
   const Born = function (this: unknown, ...args: unknown[]) {
-    return Reflect.construct(Base as unknown as new (...args: unknown[]) => object, args, new.target ?? Born);
+    construct.apply(this, args);
   } as unknown as T;
   Object.setPrototypeOf(Born, Base);
   (Born as unknown as { prototype: object }).prototype = appProto;
   return Born;
+}
+
+/** Whether `fn` can be called on an object of ours (a plain function, not a class). */
+function isCallable(fn: unknown): boolean {
+  return typeof fn === 'function' && !/^class\b/.test(Function.prototype.toString.call(fn));
 }
 
 function chainsTo(proto: object | undefined, target: object): proto is object {
@@ -71,9 +87,10 @@ export function useExpressRequestClasses(server: unknown, app: unknown): boolean
   if (requestSlot.current !== IncomingMessage || responseSlot.current !== ServerResponse) return false;
   if (!chainsTo(express.request, IncomingMessage.prototype) || !chainsTo(express.response, ServerResponse.prototype)) return false;
   if (express.request === IncomingMessage.prototype || express.response === ServerResponse.prototype) return false;
+  if (!isCallable(IncomingMessage) || !isCallable(ServerResponse)) return false;
 
-  const Request = classWithPrototype(IncomingMessage, express.request);
-  const Response = classWithPrototype(ServerResponse, express.response);
+  const Request = constructorWithPrototype(IncomingMessage, express.request);
+  const Response = constructorWithPrototype(ServerResponse, express.response);
   (server as Record<symbol, unknown>)[requestSlot.symbol] = Request;
   (server as Record<symbol, unknown>)[responseSlot.symbol] = Response;
   prepared.add(server);
