@@ -153,6 +153,29 @@ describe('Express request and response classes', () => {
     expect(started.seen.at(-1)).toEqual({ request: true, response: true });
   });
 
+  // V8 names an object after the function that constructed it, in stack frames (`at ServerResponse.json`) and heap
+  // snapshots; the classes must carry Node's names there, as the objects Express re-prototypes do.
+  it("keeps Node's names for requests and responses in stack frames", async () => {
+    started = await start({}, (instance) => {
+      instance.get('/frames', (req, res) => {
+        const frame = (run: () => unknown, method: string) => {
+          try {
+            run();
+          } catch (error) {
+            return (error as Error).stack?.split('\n').find((line) => line.includes(`.${method} (`))?.trim().split(' ')[1];
+          }
+        };
+        res.json({
+          request: frame(() => req.get(''), 'header'),
+          response: frame(() => res.json({ toJSON: () => { throw new Error('in json'); } }), 'json'),
+        });
+      });
+    });
+    const frames = await rawRequest(started.port, { method: 'GET', path: '/frames' });
+    expect(JSON.parse(frames.text)).toEqual({ request: 'IncomingMessage.header', response: 'ServerResponse.json' });
+    expect(started.seen.at(-1)).toEqual({ request: true, response: true });
+  });
+
   // Known difference (docs/production.md): Node builds upgrade and CONNECT requests, and requests answered by
   // another 'request' listener before Express (engine.io's polling), with the same classes, so they carry Express's
   // prototype although Express never handles them: `req.app`, `req.get()`, and getter-only `query`, `path`, `ip`...

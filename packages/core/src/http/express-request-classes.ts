@@ -53,9 +53,17 @@ function slotOf(server: object, name: string): Slot | undefined {
  */
 function constructorWithPrototype<T extends abstract new (...args: never[]) => object>(Base: T, appProto: object): T {
   const construct = Base as unknown as (this: unknown, ...args: unknown[]) => void;
-  const Born = function (this: unknown, ...args: unknown[]) {
-    construct.apply(this, args);
-  } as unknown as T;
+  // V8 names an object after the function `new` was called with (stack frames `at ServerResponse.json`, heap
+  // snapshots' classes), not after `constructor`: each is named after its Base, as Node's own objects are.
+  const Born = (
+    (Base as unknown) === IncomingMessage
+      ? function IncomingMessage(this: unknown, ...args: unknown[]) {
+          construct.apply(this, args);
+        }
+      : function ServerResponse(this: unknown, ...args: unknown[]) {
+          construct.apply(this, args);
+        }
+  ) as unknown as T;
   Object.setPrototypeOf(Born, Base);
   (Born as unknown as { prototype: object }).prototype = appProto;
   return Born;
