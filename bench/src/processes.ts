@@ -1,7 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { LoadJob, LoadResult } from './load/load-job.js';
 import type { PeerStatus } from './peers.js';
@@ -163,7 +165,45 @@ export class ServerProcess {
 }
 
 /** Runs one load job in its own process, pinned to core 1, and returns what it measured. */
+/** Busy and total jiffies of one core from /proc/stat, or undefined where there is no such file. */
+function coreTimes(core: number): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((entry) => entry.startsWith(`cpu${core} `));
+    if (!line) return undefined;
+    const fields = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    const idle = fields[3] + (fields[4] ?? 0); // idle + iowait
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until the servers' core is quiet (under 10 % busy over 200 ms), at most `maxMs`: a server that answered
+ * slowly (the raw SDK at N = 1000: ~50 ms per stateless call) still works off the requests in flight when its
+ * run ends, on the core the next server's run is about to use. Returns how long it waited.
+ */
+export async function quietServerCore(maxMs = 10_000): Promise<number> {
+  if (!pinned()) return 0;
+  const started = Date.now();
+  let before = coreTimes(0);
+  while (before && Date.now() - started < maxMs) {
+    await sleep(200);
+    const after = coreTimes(0);
+    if (!after) break;
+    const total = after.total - before.total;
+    if (total > 0 && (after.busy - before.busy) / total < 0.1) break;
+    before = after;
+  }
+  return Date.now() - started;
+}
+
 export async function runLoad(job: LoadJob, pinEnabled: boolean): Promise<LoadResult> {
+  if (pinEnabled) {
+    const waited = await quietServerCore();
+    if (waited >= 10_000) process.stderr.write('  (the servers\' core stayed busy for 10 s before this run)\n');
+  }
   const child = fork(here('./load/load-main.js'), [JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   pin(child.pid, 1, pinEnabled);
   const timeout = job.warmupMs + job.durationMs + 120_000;
