@@ -164,7 +164,6 @@ export class ServerProcess {
   }
 }
 
-/** Runs one load job in its own process, pinned to core 1, and returns what it measured. */
 /** Busy and total jiffies of one core from /proc/stat, or undefined where there is no such file. */
 function coreTimes(core: number): { busy: number; total: number } | undefined {
   try {
@@ -179,12 +178,14 @@ function coreTimes(core: number): { busy: number; total: number } | undefined {
   }
 }
 
+const QUIET_WAIT_MS = 10_000;
+
 /**
  * Waits until the servers' core is quiet (under 10 % busy over 200 ms), at most `maxMs`: a server that answered
  * slowly (the raw SDK at N = 1000: ~50 ms per stateless call) still works off the requests in flight when its
  * run ends, on the core the next server's run is about to use. Returns how long it waited.
  */
-export async function quietServerCore(maxMs = 10_000): Promise<number> {
+export async function quietServerCore(maxMs = QUIET_WAIT_MS): Promise<number> {
   if (!pinned()) return 0;
   const started = Date.now();
   let before = coreTimes(0);
@@ -199,10 +200,10 @@ export async function quietServerCore(maxMs = 10_000): Promise<number> {
   return Date.now() - started;
 }
 
+/** Runs one load job in its own process, pinned to core 1, and returns what it measured. */
 export async function runLoad(job: LoadJob, pinEnabled: boolean): Promise<LoadResult> {
-  if (pinEnabled) {
-    const waited = await quietServerCore();
-    if (waited >= 10_000) process.stderr.write('  (the servers\' core stayed busy for 10 s before this run)\n');
+  if (pinEnabled && (await quietServerCore()) >= QUIET_WAIT_MS) {
+    process.stderr.write(`  (the servers' core stayed busy for ${QUIET_WAIT_MS / 1000} s before this run)\n`);
   }
   const child = fork(here('./load/load-main.js'), [JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   pin(child.pid, 1, pinEnabled);
