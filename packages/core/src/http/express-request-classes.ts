@@ -5,7 +5,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
  * app.request)` and `Object.setPrototypeOf(res, app.response)`. On Node 20 and 22 (V8 up to 12.x) that is the most
  * expensive thing Express does: each object changes hidden class once per request, and the objects it leaves
  * survive V8's young generation, so scavenges copy them and pause for milliseconds. A bare Express app answering
- * JSON costs ~195 µs of CPU per request on Node 20 that way and ~85 µs without it (Node 24: ~90 µs either way).
+ * JSON costs ~200 µs of CPU per request on Node 20 that way and ~85 µs without it (Node 24: ~95 µs either way).
  *
  * Node builds a server's requests and responses with the classes of its `IncomingMessage` / `ServerResponse`
  * options. Here those classes are made with Express's own prototypes, so Express's `setPrototypeOf` finds the
@@ -43,11 +43,12 @@ function slotOf(server: object, name: string): Slot | undefined {
  * `app.response`), not a copy: what is added to `app.request` later, and sub-apps mounted before (whose own
  * `request` inherits from it), stay as they are with Express. `req.constructor` is still `Base` (inherited).
  *
- * How it is built matters to V8 (bare Express JSON route, CPU per request, measured on Node 20 / 24 with the
- * scripts in bench/NOTES-hot-path.md): a plain function that calls `Base` on `this`, whose own prototype is `Base`
- * (as a subclass constructor's is), 86 / 85 µs; the same without `Object.setPrototypeOf(Born, Base)`, 104 / 110 µs;
- * `Reflect.construct(Base, args, new.target)`, 272 / 90 µs (slower than Express's own `setPrototypeOf` on Node 20:
- * 205 / 89 µs). A class cannot be used: its `prototype` cannot be set to an existing object.
+ * How it is built matters to V8 (bare Express JSON route, CPU per request on Node 20 / 24,
+ * bench/profile-hot/bare-express.mjs, table in bench/NOTES-hot-path.md "Round four"): a plain function that calls
+ * `Base` on `this`, whose own prototype is `Base` (as a subclass constructor's is), 85 / 95 µs; the same without
+ * `Object.setPrototypeOf(Born, Base)`, 106 / 114 µs; `Reflect.construct(Base, args, new.target)`, 279 / 94 µs
+ * (slower than Express's own `setPrototypeOf` on Node 20: 202 / 98 µs). A class cannot be used: its `prototype`
+ * cannot be set to an existing object.
  * Node's `IncomingMessage` and `ServerResponse` are plain functions that can be called on `this`; where they are
  * classes (`isCallable` below), nothing is changed.
  */
