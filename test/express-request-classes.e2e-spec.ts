@@ -35,10 +35,10 @@ class PlainController {
       path: req.path,
       xhr: req.xhr,
       custom: req.custom,
-      app: req.app === expressOf(req),
+      app: req.app === expressOf(),
       incoming: req instanceof IncomingMessage,
       constructor: req.constructor === IncomingMessage,
-      resApp: req.res?.app === expressOf(req),
+      resApp: req.res?.app === expressOf(),
       resServer: req.res instanceof ServerResponse && req.res.constructor === ServerResponse,
       locals: typeof req.res?.locals,
     };
@@ -50,7 +50,9 @@ class PlainController {
   }
 }
 
-const expressOf = (req: Request) => req.app;
+/** The Express instance of the app under test (set where the app is made), for `req.app` / `res.app`. */
+let currentExpress: Express | undefined;
+const expressOf = () => currentExpress;
 
 interface Started {
   app: INestApplication;
@@ -68,6 +70,7 @@ async function start(options: Partial<McpModuleOptions> = {}, before?: (instance
   })
   class AppModule {}
   const instance = express();
+  currentExpress = instance;
   before?.(instance);
   const app = await NestFactory.create(AppModule, new ExpressAdapter(instance), { logger: ['error'] });
   const seen: Started['seen'] = [];
@@ -215,6 +218,7 @@ describe('Express request and response classes', () => {
     @Module({ imports: [McpModule.forRoot({ name: 'own-server', version: '1.0.0' })], providers: [Tools], controllers: [PlainController] })
     class OwnServerModule {}
     const instance = express();
+    currentExpress = instance;
     const app = await NestFactory.create(OwnServerModule, new ExpressAdapter(instance), { logger: ['error'] });
     await app.init();
     const own = createServer({ IncomingMessage: AppRequest }, instance);
