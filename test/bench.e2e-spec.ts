@@ -13,9 +13,12 @@ interface Row {
   runs: Partial<Record<Impl, Run[]>>;
   errors: number;
 }
+interface ThroughputRow extends Row {
+  pids: Partial<Record<Impl, number[]>>;
+}
 interface Results {
   peers: Partial<Record<Impl, { available: boolean; reason?: string }>>;
-  throughput: Row[];
+  throughput: ThroughputRow[];
   latency: (Row & { rate: number })[];
   memory: { errors: number; perSession: Partial<Record<Impl, unknown>> }[];
   soak: { errors: number }[];
@@ -25,7 +28,7 @@ interface Results {
 /**
  * The benchmark runs end to end (a short smoke run over every kind of workload): every server starts, the load
  * generator gets a verified answer for each of its requests, the CPU profiles are split by layer, and the raw
- * JSON is written. The peers run when they are installed (bench/peers, set up by the bench on first use) and are
+ * JSON is written; two rounds, and the stateless workload's second round runs on new server processes. The peers run when they are installed (bench/peers, set up by the bench on first use) and are
  * skipped, and said so, when they are not. No timing is asserted.
  */
 describe('npm run bench -- --smoke', () => {
@@ -35,7 +38,7 @@ describe('npm run bench -- --smoke', () => {
   it('runs every kind of workload against every server and writes its results', async () => {
     const out = join(dir, 'results.json');
     const workloads = 'call-session-json,call-stateless-sse,list-json,session-create,latency-50,idle-memory,soak';
-    const args = ['run', 'bench', '--', '--smoke', '--no-pin', '--no-peer-setup', '--duration', '0.5', '--workloads', workloads, '--layers', '--out', out];
+    const args = ['run', 'bench', '--', '--smoke', '--no-pin', '--no-peer-setup', '--duration', '0.5', '--runs', '2', '--workloads', workloads, '--layers', '--out', out];
     const stdout = await new Promise<string>((done, fail) => {
       execFile('npm', args, { cwd: process.cwd(), env: { ...process.env, NODE_OPTIONS: '' }, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
         error ? fail(new Error(`${error.message}\n${stderr}`)) : done(stdout),
@@ -52,7 +55,14 @@ describe('npm run bench -- --smoke', () => {
     for (const row of [...results.throughput, ...results.latency]) {
       expect(row.errors).toBe(0);
       expect(Object.keys(row.runs).sort()).toEqual([...expected].sort());
-      for (const impl of expected) expect(row.runs[impl]![0].served).toBeGreaterThan(0);
+      for (const impl of expected) expect(row.runs[impl]!.map((run) => run.served > 0)).toEqual([true, true]);
+    }
+    // One set of processes for both rounds, except for a stateless workload (`freshRounds`): new ones per round.
+    for (const row of results.throughput) {
+      for (const impl of expected) {
+        const [first, second] = row.pids[impl]!;
+        expect([row.workload, impl, first === second]).toEqual([row.workload, impl, row.workload !== 'call-stateless-sse']);
+      }
     }
     expect(results.latency).toHaveLength(1);
     expect(results.latency[0].rate).toBeGreaterThan(0);

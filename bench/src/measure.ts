@@ -32,31 +32,52 @@ function checkErrors(label: string, result: LoadResult): void {
 
 const implsOf = (servers: Servers, workload: Workload) => (Object.keys(servers) as Impl[]).filter((impl) => !workload.only || workload.only.includes(impl));
 
-/** Runs the load `runs` times on each server, alternating servers within each round. */
-async function alternate(options: BenchOptions, servers: Servers, workload: Workload, fillers: number, extra: Partial<LoadJob>, label: string): Promise<Partial<Record<Impl, LoadResult[]>>> {
+/**
+ * Runs the load `runs` times on each server, alternating servers within each round. With `restart` (a workload
+ * with `freshRounds`), every round after the first gets new server processes from it, and each is warmed up again.
+ */
+async function alternate(
+  options: BenchOptions,
+  servers: Servers,
+  workload: Workload,
+  fillers: number,
+  extra: Partial<LoadJob>,
+  label: string,
+  restart?: () => Promise<Servers>,
+): Promise<{ runs: Partial<Record<Impl, LoadResult[]>>; pids: Partial<Record<Impl, number[]>> }> {
   const runs: Partial<Record<Impl, LoadResult[]>> = {};
-  if (options.roundWarmupMs > 0) {
-    for (const impl of implsOf(servers, workload)) {
-      const result = await runLoad(job(options, servers[impl]!.port, workload, fillers, { ...extra, warmupMs: 0, durationMs: options.roundWarmupMs }), options.pin);
-      checkErrors(`${label} N=${fillers} warm-up ${impl}`, result);
-      log(`  ${label} N=${fillers} warm-up ${impl}: ${result.throughput.toFixed(0)} ops/s (not counted)`);
-    }
-  }
+  const pids: Partial<Record<Impl, number[]>> = {};
   for (let run = 1; run <= options.runs; run++) {
+    if (run > 1 && restart) servers = await restart();
+    if (options.roundWarmupMs > 0 && (run === 1 || restart)) {
+      for (const impl of implsOf(servers, workload)) {
+        const result = await runLoad(job(options, servers[impl]!.port, workload, fillers, { ...extra, warmupMs: 0, durationMs: options.roundWarmupMs }), options.pin);
+        checkErrors(`${label} N=${fillers} warm-up ${impl}`, result);
+        log(`  ${label} N=${fillers} warm-up ${impl}: ${result.throughput.toFixed(0)} ops/s (not counted)`);
+      }
+    }
     for (const impl of implsOf(servers, workload)) {
       const result = await runLoad(job(options, servers[impl]!.port, workload, fillers, extra), options.pin);
       checkErrors(`${label} N=${fillers} ${impl}`, result);
       (runs[impl] ??= []).push(result);
+      (pids[impl] ??= []).push(servers[impl]!.pid ?? 0);
       log(`  ${label} N=${fillers} run ${run} ${impl}: ${result.throughput.toFixed(0)} ops/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`);
     }
   }
-  return runs;
+  return { runs, pids };
 }
 
 const errorsOf = (runs: Partial<Record<Impl, LoadResult[]>>) => Object.values(runs).flat().reduce((sum, run) => sum + run!.errors, 0);
 
-export async function throughput(options: BenchOptions, servers: Servers, workload: Workload, fillers: number, node: string): Promise<ThroughputRow> {
-  const runs = await alternate(options, servers, workload, fillers, {}, workload.name);
+export async function throughput(
+  options: BenchOptions,
+  servers: Servers,
+  workload: Workload,
+  fillers: number,
+  node: string,
+  restart?: () => Promise<Servers>,
+): Promise<ThroughputRow> {
+  const { runs, pids } = await alternate(options, servers, workload, fillers, {}, workload.name, workload.freshRounds ? restart : undefined);
   const median: ThroughputRow['median'] = {};
   const spreads: ThroughputRow['spread'] = {};
   for (const [impl, results] of Object.entries(runs) as [Impl, LoadResult[]][]) {
@@ -75,6 +96,7 @@ export async function throughput(options: BenchOptions, servers: Servers, worklo
     fillers,
     node,
     runs,
+    pids,
     median,
     ratio: { throughput: raw && ours ? ours.throughput / raw.throughput : NaN, p99: raw && ours ? ours.p99 / raw.p99 : NaN },
     ratios,
@@ -91,7 +113,7 @@ export async function latency(options: BenchOptions, servers: Servers, workload:
   const fraction = workload.fraction ?? 0.5;
   const rate = Math.max(1, Math.round(rawMax * fraction));
   log(`  ${workload.name} N=${fillers}: ${rate} requests/s (${Math.round(fraction * 100)}% of ${rawMax.toFixed(0)})`);
-  const runs = await alternate(options, servers, workload, fillers, { rate }, workload.name);
+  const { runs } = await alternate(options, servers, workload, fillers, { rate }, workload.name);
   const median: LatencyRow['median'] = {};
   for (const [impl, results] of Object.entries(runs) as [Impl, LoadResult[]][]) median[impl] = summarize(results);
   return { workload: workload.name, fillers, node, fraction, rate, rawMax, median, runs, errors: errorsOf(runs) };

@@ -51,7 +51,8 @@ function workloadSeconds(options: BenchOptions, group: Group, workload: Workload
   const round = options.roundWarmupMs > 0 ? servers * (options.roundWarmupMs / 1000 + PER_RUN) : 0;
   switch (workload.measure) {
     case 'throughput':
-      return round + options.runs * servers * run;
+      // freshRounds: new processes (started side by side) and a warm-up run on each for every round.
+      return workload.freshRounds ? options.runs * (round + SERVER_START) - SERVER_START + options.runs * servers * run : round + options.runs * servers * run;
     case 'latency':
       return round + options.runs * servers * run + (group.workloads.some((other) => other.name === RATE_REFERENCE) ? 0 : run);
     case 'memory':
@@ -98,6 +99,8 @@ export function planText(plan: Plan, options: BenchOptions): string {
     const node = group.nodeMajor ? `Node ${group.nodeMajor}` : `Node ${process.versions.node.split('.')[0]} (this one)`;
     lines.push(`${node}, ${group.key}, N=${group.fillers}: ${group.servers.join(', ')} | ${group.workloads.map((workload) => workload.name).join(', ')}`);
   }
+  const fresh = plan.groups.flatMap((group) => group.workloads).filter((workload) => workload.freshRounds && workload.measure === 'throughput');
+  if (fresh.length && options.runs > 1) lines.push(`new server processes (each warmed up again) for every round of: ${[...new Set(fresh.map((workload) => workload.name))].join(', ')}`);
   if (options.layers && !plan.layers.length) lines.push(`layers: none (they profile ${LAYER_WORKLOADS.join(' or ')}, which this command does not run)`);
   if (plan.layers.length) lines.push(`layers (CPU profiles): ${plan.layers.map((item) => `${item.impl} ${item.workload.name}`).join(', ')} at N=${plan.layers[0].fillers}`);
   lines.push(`estimated time: ${minutes(plan.estimateSeconds)} (plus first-use set-up of peers and Node versions, if any)`);

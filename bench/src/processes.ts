@@ -133,6 +133,10 @@ export class ServerProcess {
     }
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   private async ask<T>(command: ServerCommand, what: string, timeoutMs = 30_000): Promise<T> {
     if (!this.probes) throw new Error(`${this.config.impl} server: ${what} is not supported`);
     const answer = once<T>(this.child, what, timeoutMs);

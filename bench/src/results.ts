@@ -29,6 +29,8 @@ export interface ThroughputRow {
   /** The Node version the Node servers ran on (process.version form). */
   node: string;
   runs: Partial<Record<Impl, LoadResult[]>>;
+  /** The server's process id in each run (new processes every round for a workload with `freshRounds`). */
+  pids: Partial<Record<Impl, number[]>>;
   median: Partial<Record<Impl, Summary>>;
   /** ours / raw: throughput (higher is better) and p99 latency (lower is better). */
   ratio: { throughput: number; p99: number };

@@ -69,7 +69,7 @@ async function startServers(group: Group, start: StartOptions, options: BenchOpt
     else if (impl === 'mcp-nest' || impl === 'fastmcp') {
       const message = `${impl} did not start for ${group.key} N=${group.fillers}: ${String((outcome.reason as Error)?.message ?? outcome.reason).split('\n')[0]}`;
       log(`  ! ${message}; carrying on without it`);
-      results.skipped.push(message);
+      if (!results.skipped.includes(message)) results.skipped.push(message);
     } else failures.push(`${impl}: ${(outcome.reason as Error)?.stack ?? outcome.reason}`);
   });
   if (failures.length) {
@@ -81,12 +81,20 @@ async function startServers(group: Group, start: StartOptions, options: BenchOpt
 
 async function runGroup(group: Group, start: StartOptions, node: string, options: BenchOptions, results: BenchResults, layers: Plan['layers']): Promise<void> {
   log(`${node}, ${group.key}, N=${group.fillers}: starting ${group.servers.join(', ')}`);
-  const servers = await startServers(group, start, options, results);
+  let servers = await startServers(group, start, options, results);
+  const stopAll = () => Promise.all(Object.values(servers).map((server) => server!.stop()));
+  // New processes for a `freshRounds` workload's next round; what runs after it (the layer profile) uses the last.
+  const restart = async () => {
+    await stopAll();
+    servers = {};
+    servers = await startServers(group, start, options, results);
+    return servers;
+  };
   try {
     let rawMax: number | undefined;
     for (const workload of group.workloads) {
       if (workload.measure === 'throughput') {
-        const row = await throughput(options, servers, workload, group.fillers, node);
+        const row = await throughput(options, servers, workload, group.fillers, node, restart);
         results.throughput.push(row);
         if (workload.name === RATE_REFERENCE) rawMax = (row.median.raw ?? row.median.ours)?.throughput;
         for (const item of layers.filter((candidate) => candidate.workload === workload && candidate.fillers === group.fillers && group.nodeMajor === undefined)) {
@@ -107,7 +115,7 @@ async function runGroup(group: Group, start: StartOptions, node: string, options
       else results.soak.push(await soak(options, servers, workload, group.fillers));
     }
   } finally {
-    await Promise.all(Object.values(servers).map((server) => server!.stop()));
+    await stopAll();
   }
 }
 

@@ -17,6 +17,13 @@ export interface Workload {
   fraction?: number;
   /** Only these servers (memory and soak need the memory probe of our own server processes). */
   only?: readonly Impl[];
+  /**
+   * New server processes for every round (each warmed up with `--warmup-round` again) instead of one set for all
+   * rounds, so that each round measures every server from the same start: the raw SDK's stateless server builds an
+   * McpServer and a transport per request, and its figure within one process kept rising from run to run (785 →
+   * 946 → 1,094 ops/s in round four's docs run).
+   */
+  freshRounds?: boolean;
 }
 
 const stateful = (json: boolean) => ({ stateless: false, json });
@@ -27,8 +34,8 @@ export const WORKLOADS: Workload[] = [
   { name: 'call-session-sse', title: 'tools/call, session per connection, SSE', server: stateful(false), measure: 'throughput', kind: 'call', sessions: 'per-connection' },
   { name: 'call-shared-json', title: 'tools/call, one shared session, JSON', server: stateful(true), measure: 'throughput', kind: 'call', sessions: 'shared' },
   { name: 'call-shared-sse', title: 'tools/call, one shared session, SSE', server: stateful(false), measure: 'throughput', kind: 'call', sessions: 'shared' },
-  { name: 'call-stateless-json', title: 'tools/call, stateless, JSON', server: { stateless: true, json: true }, measure: 'throughput', kind: 'call', sessions: 'none' },
-  { name: 'call-stateless-sse', title: 'tools/call, stateless, SSE', server: { stateless: true, json: false }, measure: 'throughput', kind: 'call', sessions: 'none' },
+  { name: 'call-stateless-json', title: 'tools/call, stateless, JSON', server: { stateless: true, json: true }, measure: 'throughput', kind: 'call', sessions: 'none', freshRounds: true },
+  { name: 'call-stateless-sse', title: 'tools/call, stateless, SSE', server: { stateless: true, json: false }, measure: 'throughput', kind: 'call', sessions: 'none', freshRounds: true },
   { name: 'list-json', title: 'tools/list, session per connection, JSON', server: stateful(true), measure: 'throughput', kind: 'list', sessions: 'per-connection' },
   { name: 'session-create', title: 'session creation (initialize + initialized + DELETE)', server: stateful(true), measure: 'throughput', kind: 'init', sessions: 'none' },
   { name: 'latency-50', title: 'tools/call at 50% of the raw SDK maximum (open loop), session per connection, JSON', server: stateful(true), measure: 'latency', kind: 'call', sessions: 'per-connection', fraction: 0.5 },
