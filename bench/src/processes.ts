@@ -144,8 +144,14 @@ export class ServerProcess {
     return answer;
   }
 
+  /**
+   * Heap and RSS after a full GC. Waits for the servers' core to go quiet first: right after a load run the raw SDK
+   * at N = 1000 still works off its requests in flight for seconds (and its full GC of a heap of hundreds of MB
+   * takes more), which sent the probe past its time limit in a docs run with 5 s runs.
+   */
   async memory(): Promise<MemorySample> {
-    return (await this.ask<{ mem: MemorySample }>({ cmd: 'mem' }, 'memory probe')).mem;
+    await quietServerCore();
+    return (await this.ask<{ mem: MemorySample }>({ cmd: 'mem' }, 'memory probe', 120_000)).mem;
   }
 
   async profileStart(): Promise<void> {
