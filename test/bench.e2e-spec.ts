@@ -28,8 +28,9 @@ interface Results {
 /**
  * The benchmark runs end to end (a short smoke run over every kind of workload): every server starts, the load
  * generator gets a verified answer for each of its requests, the CPU profiles are split by layer, and the raw
- * JSON is written; two rounds, and the stateless workload's second round runs on new server processes. The peers run when they are installed (bench/peers, set up by the bench on first use) and are
- * skipped, and said so, when they are not. No timing is asserted.
+ * JSON is written; two rounds, and the stateless workload's second round runs on new server processes. The peers
+ * run when they are installed (bench/peers, set up by the bench on first use) and are skipped, and said so, when
+ * they are not. No timing is asserted.
  */
 describe('npm run bench -- --smoke', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nestmcp-bench-'));

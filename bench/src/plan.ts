@@ -50,9 +50,11 @@ function workloadSeconds(options: BenchOptions, group: Group, workload: Workload
   const run = (options.warmupMs + options.durationMs) / 1000 + PER_RUN;
   const round = options.roundWarmupMs > 0 ? servers * (options.roundWarmupMs / 1000 + PER_RUN) : 0;
   switch (workload.measure) {
-    case 'throughput':
-      // freshRounds: new processes (started side by side) and a warm-up run on each for every round.
-      return workload.freshRounds ? options.runs * (round + SERVER_START) - SERVER_START + options.runs * servers * run : round + options.runs * servers * run;
+    case 'throughput': {
+      // freshRounds: every round after the first starts new processes (side by side) and warms each up again.
+      const warmedRounds = workload.freshRounds ? options.runs : 1;
+      return warmedRounds * round + (warmedRounds - 1) * SERVER_START + options.runs * servers * run;
+    }
     case 'latency':
       return round + options.runs * servers * run + (group.workloads.some((other) => other.name === RATE_REFERENCE) ? 0 : run);
     case 'memory':

@@ -86,7 +86,6 @@ async function runGroup(group: Group, start: StartOptions, node: string, options
   // New processes for a `freshRounds` workload's next round; what runs after it (the layer profile) uses the last.
   const restart = async () => {
     await stopAll();
-    servers = {};
     servers = await startServers(group, start, options, results);
     return servers;
   };
