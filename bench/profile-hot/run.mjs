@@ -4,6 +4,8 @@
 //   node bench/profile-hot/run.mjs --impl ours,raw --mode session --json --n 0 --requests 4000 --runs 3
 //   --sse (SSE answers), --mode stateless, --platform fastify, --prefix api, --cpu-prof <dir>
 //   --alloc-prof <path>: a sampling allocation profile (garbage included) of the measured calls, <path>-<impl>.heapprofile
+//   --promoted: with --alloc-prof, only what outlived a scavenge (promoted to, or made in, the old generation: what
+//   the next mark-compact has to collect); summarize with node bench/profile-hot/heap-summary.mjs <file>
 //   --valgrind: run the server under callgrind and report instructions per request (slow: use few requests)
 //   --mode create: session creation, the bench's session-create workload: each "request" is one handshake
 //   (initialize, notifications/initialized, DELETE of the session) over the same keep-alive connections
@@ -38,7 +40,7 @@ const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 
 function startServer(impl) {
-  const config = { impl, stateless: mode === 'stateless', json, fillers, platform, prefix, allocProf: allocProf && `${allocProf}-${impl}.heapprofile`, keepAliveMs: valgrind ? 600_000 : 0, mark: Boolean(opt('node-args', '')) };
+  const config = { impl, stateless: mode === 'stateless', json, fillers, platform, prefix, allocProf: allocProf && `${allocProf}-${impl}.heapprofile`, promoted: flag('promoted'), keepAliveMs: valgrind ? 600_000 : 0, mark: Boolean(opt('node-args', '')) };
   // --node-args '<flags>': more flags for the server's node (e.g. '--trace-deopt --trace-opt', to see what is still
   // compiled or deoptimized after the warm-up)
   const execArgv = ['--expose-gc', ...opt('node-args', '').split(' ').filter(Boolean)];

@@ -128,14 +128,15 @@ const server = config.impl === 'raw' ? await startRaw() : await startOurs();
 // Under callgrind the server runs ~50x slower: Node's 5 s keep-alive timeout then closes connections the client
 // is about to reuse (ECONNRESET after the warm-up, while instrumentation is switched on).
 if (config.keepAliveMs) server.http.keepAliveTimeout = config.keepAliveMs;
-// --alloc-prof <file> (run.mjs): a sampling profile of what the measured calls allocate, garbage included.
+// --alloc-prof <file> (run.mjs): a sampling profile of what the measured calls allocate, garbage included (with
+// --promoted: only objects that outlived a scavenge, the old generation's garbage).
 let allocSession;
 process.on('message', async (command) => {
   if (command.cmd === 'cpu' && config.allocProf && command.gc) {
     const { Session } = await import('node:inspector');
     allocSession = new Session();
     allocSession.connect();
-    allocSession.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    allocSession.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !config.promoted });
   } else if (command.cmd === 'cpu' && allocSession) {
     const { writeFileSync } = await import('node:fs');
     await new Promise((resolve) =>
