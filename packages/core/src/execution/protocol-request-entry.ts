@@ -9,6 +9,7 @@ import {
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
+import { SlotMap } from '../http/slot-map.js';
 
 /** Hands one JSON-RPC request to a connected protocol, as its transport's `onmessage` would. */
 export type McpProtocolRequestEntry = (request: JSONRPCRequest, extra?: MessageExtraInfo) => void;
@@ -171,6 +172,8 @@ export function protocolRequestEntry(server: Server): McpProtocolRequestEntry | 
   const sdk: McpProtocolRequestEntry = (request, extra) => onrequest.call(server, request, extra);
   if (!(protocol._requestHandlers instanceof Map) || !(protocol._requestHandlerAbortControllers instanceof Map)) return sdk;
   if (typeof protocol.notification !== 'function' || typeof protocol.request !== 'function' || typeof protocol._onerror !== 'function') return sdk;
+  // The SDK's own map, but one whose one-entry-at-a-time use leaves no old-generation garbage (http/slot-map.ts).
+  if (protocol._requestHandlerAbortControllers.size === 0) protocol._requestHandlerAbortControllers = new SlotMap();
   return (request, extra) => {
     const params = request.params as { task?: unknown; _meta?: Record<string, unknown> } | undefined;
     const handler = protocol._requestHandlers!.get(request.method) ?? protocol.fallbackRequestHandler;

@@ -12,6 +12,7 @@ import type { McpResponseWriter } from '../http/mcp-response-writer.js';
 import { deliverTo, STANDALONE_STREAM_ID, type OutboundStream } from './outbound-stream.js';
 import type { McpRequestTracker } from '../execution/mcp-dispatcher.js';
 import type { McpProtocolMessageEntry, McpProtocolRequestEntry } from '../execution/protocol-request-entry.js';
+import { SlotMap } from '../http/slot-map.js';
 
 /** Resumable SSE streams (SEP-1699): where events are kept, and the `retry` sent with priming events. */
 export interface TransportResumability {
@@ -58,8 +59,9 @@ export class StreamableHttpTransport implements Transport, McpRequestTracker, De
   messageEntry?: McpProtocolMessageEntry;
 
   /** Request id → id of the stream that carries its answer. */
-  private readonly requests = new Map<RequestId, string>();
-  private readonly streams = new Map<string, OutboundStream>();
+  // SlotMaps: a session's one pending request at a time costs no old-generation garbage (http/slot-map.ts).
+  private readonly requests = new SlotMap<RequestId, string>();
+  private readonly streams = new SlotMap<string, OutboundStream>();
   private streamCount = 0;
   /** Whether the process's deadline clock watches this transport (see `deadlinesDue`). */
   private watched = false;
