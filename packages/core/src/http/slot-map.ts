@@ -9,9 +9,13 @@
  * garbage per map (measured with `bench/profile-hot/run.mjs --alloc-prof --promoted`), which filled the old
  * generation and brought mark-compact pauses into the open-loop p99. Writing two fields allocates nothing.
  *
- * It is a `Map` in every respect (the SDK's code and `instanceof Map` checks see one): size, iteration (the slot's
- * entry first, then the table's in their order), `forEach`, `clear`. Keys compare as a `Map` compares them
- * (SameValueZero), and -0 is kept as +0.
+ * To the code that uses it, it is a `Map` (the SDK's code and `instanceof Map` checks see one): get, set, has,
+ * delete, size, clear, iteration and `forEach`, keys compared as a `Map` compares them (SameValueZero; -0 kept as
+ * +0). Where it differs: iteration gives the slot's entry first, not in insertion order, and an iterator does not
+ * see an entry that takes the slot after it started (deleting while iterating is fine: no caller here adds);
+ * `util.inspect`, `structuredClone` and `Map.prototype` methods called on it directly see only the table.
+ * One slot: a map that holds one long-lived entry (a session's standalone GET stream in `streams`, a long call
+ * beside short ones) puts the others in the table, which then empties and refills as a plain `Map` does.
  */
 export class SlotMap<K, V> extends Map<K, V> {
   private slotUsed = false;
