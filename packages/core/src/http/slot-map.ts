@@ -22,6 +22,7 @@ export class SlotMap<K, V> extends Map<K, V> {
   private slotKey: K | undefined = undefined;
   private slotValue: V | undefined = undefined;
 
+  // No entries argument: Map's constructor would add them through `set` before the slot's fields exist.
   constructor() {
     super();
   }
